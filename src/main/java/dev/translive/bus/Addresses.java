@@ -1,0 +1,31 @@
+package dev.translive.bus;
+
+import java.util.List;
+
+/** Every event-bus address the service uses, public (CONTRACT.md) and internal, in one place. */
+public final class Addresses {
+  private Addresses() {}
+
+  // Public: browsers (through the bridge) and other services.
+  public static final String PROGRESS = "translive.progress";
+  public static final String QUEUE = "translive.queue";
+  public static final String SNAPSHOT = "translive.snapshot";
+  public static final String TASKS_SUBMIT = "translive.tasks.submit";
+  public static final String TASKS_CANCEL = "translive.tasks.cancel";
+  public static final String TASKS_GET = "translive.tasks.get";
+
+  /** Addresses a browser may register on. */
+  public static final List<String> BRIDGE_OUTBOUND = List.of(PROGRESS, QUEUE);
+
+  // Internal: between the verticles of this service only, never bridged.
+  /** HTTP edge hands an already-stored upload to the queue owner. */
+  public static final String QUEUE_ENQUEUE = "translive.internal.queue.enqueue";
+  /** HTTP edge and services ask the queue owner for the token check on a result download. */
+  public static final String QUEUE_AUTHORIZE = "translive.internal.queue.authorize";
+  /** History snapshot for GET /api/history. */
+  public static final String QUEUE_HISTORY = "translive.internal.queue.history";
+  /** The queue owner hands a task to a free translator (point to point). */
+  public static final String TRANSLATOR_RUN = "translive.internal.translator.run";
+  /** The queue owner tells every translator to abandon a task (publish). */
+  public static final String TRANSLATOR_CANCEL = "translive.internal.translator.cancel";
+}
