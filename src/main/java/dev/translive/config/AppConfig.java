@@ -1,0 +1,115 @@
+package dev.translive.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The configuration, read once and handed to verticles as typed values. */
+public final class AppConfig {
+  private final JsonObject raw;
+  private final Http http;
+  private final Queue queue;
+  private final Bridge bridge;
+  private final Upload upload;
+  private final Path dataDir;
+
+  public AppConfig(JsonObject raw) {
+    this.raw = raw;
+    JsonObject h = section("http");
+    List<String> origins = h.getJsonArray("allowedOrigins", new JsonArray()).stream().map(Object::toString).toList();
+    this.http = new Http(h.getString("host"), h.getInteger("port"), h.getInteger("instances", 1),
+        h.getString("webroot", "webroot"), origins);
+    JsonObject q = section("queue");
+    this.queue = new Queue(q.getInteger("concurrency"), q.getInteger("maxQueued"), q.getInteger("broadcastLimit"),
+        q.getBoolean("showFilenames"), q.getDouble("defaultSecondsPerSegment"), q.getString("sourceLang"),
+        q.getString("targetLang"), section("history").getInteger("maxTasks"));
+    JsonObject b = section("bridge");
+    this.bridge = new Bridge(b.getInteger("maxConnections"), b.getInteger("maxMessagesPerSecond"),
+        b.getInteger("maxInboundPerSecond"), b.getInteger("maxPendingPerSocket"), b.getLong("heartbeatMs"),
+        b.getLong("sessionTimeoutMs"), b.getLong("pingTimeoutMs"), b.getInteger("maxHandlersPerSocket"),
+        b.getBoolean("compression"));
+    JsonObject u = section("upload");
+    this.upload = new Upload(u.getLong("maxBytes"), u.getInteger("maxFiles"));
+    this.dataDir = Path.of(raw.getString("dataDir"));
+  }
+
+  public record Http(String host, int port, int instances, String webroot, List<String> allowedOrigins) {}
+
+  public record Queue(
+      int concurrency,
+      int maxQueued,
+      int broadcastLimit,
+      boolean showFilenames,
+      double defaultSecondsPerSegment,
+      String defaultSourceLang,
+      String defaultTargetLang,
+      int historyMaxTasks) {}
+
+  public record Bridge(
+      int maxConnections,
+      int maxMessagesPerSecond,
+      int maxInboundPerSecond,
+      int maxPendingPerSocket,
+      long heartbeatMs,
+      long sessionTimeoutMs,
+      long pingTimeoutMs,
+      int maxHandlersPerSocket,
+      boolean compression) {}
+
+  public record Upload(long maxBytes, int maxFiles) {}
+
+  public Http http() {
+    return http;
+  }
+
+  public Queue queue() {
+    return queue;
+  }
+
+  public Bridge bridge() {
+    return bridge;
+  }
+
+  public Upload upload() {
+    return upload;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The default engine id ("auto" picks apertium when installed, else demo). */
+  public String defaultEngine() {
+    return raw.getString("engine", "auto");
+  }
+
+  /** Settings of one engine ({@code engines.<id>}), never null. */
+  public JsonObject engineSettings(String id) {
+    return section("engines").getJsonObject(id, new JsonObject()).copy();
+  }
+
+  /** The merged configuration, for tests and diagnostics; it may contain API keys, never log it. */
+  public JsonObject raw() {
+    return raw.copy();
+  }
+
+  /** A copy with some keys replaced, for tests: {@code with("queue.concurrency", 2)}. */
+  public AppConfig with(String path, Object value) {
+    JsonObject copy = raw.copy();
+    String[] parts = path.split("\\.");
+    JsonObject node = copy;
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (node.getJsonObject(parts[i]) == null) {
+        node.put(parts[i], new JsonObject());
+      }
+      node = node.getJsonObject(parts[i]);
+    }
+    node.put(parts[parts.length - 1], value);
+    return new AppConfig(copy);
+  }
+
+  private JsonObject section(String name) {
+    return raw.getJsonObject(name, new JsonObject());
+  }
+}

@@ -1,0 +1,139 @@
+package dev.translive.engine;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Real offline translation with the Apertium command-line pipelines, one long-running process per
+ * language pair, started on first use.
+ */
+public final class ApertiumEngine implements TranslationEngine {
+  private final Vertx vertx;
+  private final Path modesDir;
+  private final int batchSize;
+  private final List<LanguagePair> pairs;
+  private final Map<LanguagePair, Future<ApertiumPipeline>> pipelines = new ConcurrentHashMap<>();
+
+  public ApertiumEngine(Vertx vertx, JsonObject settings) {
+    this.vertx = vertx;
+    this.modesDir = Path.of(settings.getString("modesDir", "/usr/share/apertium/modes"));
+    this.batchSize = settings.getInteger("batchSize", 50);
+    this.pairs = installedPairs(modesDir);
+  }
+
+  public static final class Provider implements EngineProvider {
+    @Override
+    public String id() {
+      return "apertium";
+    }
+
+    @Override
+    public TranslationEngine create(Vertx vertx, JsonObject settings) {
+      return new ApertiumEngine(vertx, settings);
+    }
+  }
+
+  @Override
+  public String id() {
+    return "apertium";
+  }
+
+  @Override
+  public boolean available() {
+    return !pairs.isEmpty() && onPath("lt-proc");
+  }
+
+  @Override
+  public String unavailableReason() {
+    return "Apertium is not installed (apt-get install apertium apertium-eng-spa)";
+  }
+
+  @Override
+  public List<LanguagePair> languagePairs() {
+    return pairs;
+  }
+
+  @Override
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** Segments are pipelined through the one process, so a second batch in flight keeps it busy. */
+  @Override
+  public int maxInFlight() {
+    return 2;
+  }
+
+  @Override
+  public Double nominalSecondsPerSegment() {
+    return 0.002;
+  }
+
+  @Override
+  public Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang) {
+    Context context = vertx.getOrCreateContext();
+    LanguagePair pair = new LanguagePair(sourceLang, targetLang);
+    if (!pairs.contains(pair)) {
+      return Future.failedFuture("Apertium has no " + pair + " pair installed");
+    }
+    return pipeline(pair).compose(p -> p.translate(context, segments));
+  }
+
+  /** The running pipeline of a pair, restarted if it died. */
+  private Future<ApertiumPipeline> pipeline(LanguagePair pair) {
+    return pipelines.compute(pair, (key, existing) -> {
+      if (existing != null && (!existing.isComplete() || (existing.succeeded() && existing.result().alive()))) {
+        return existing;
+      }
+      Path mode = modesDir.resolve(ApertiumLanguages.toApertium(pair.source()) + "-"
+          + ApertiumLanguages.toApertium(pair.target()) + ".mode");
+      return vertx.executeBlocking(() -> ApertiumPipeline.start(mode), false);
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    pipelines.values().forEach(f -> f.onSuccess(ApertiumPipeline::close));
+    pipelines.clear();
+    return Future.succeededFuture();
+  }
+
+  private static List<LanguagePair> installedPairs(Path modesDir) {
+    List<LanguagePair> result = new ArrayList<>();
+    if (!Files.isDirectory(modesDir)) {
+      return result;
+    }
+    try (Stream<Path> files = Files.list(modesDir)) {
+      files.map(p -> p.getFileName().toString())
+          .filter(name -> name.matches("[a-z]{2,3}-[a-z]{2,3}\\.mode"))
+          .sorted()
+          .forEach(name -> {
+            String[] codes = name.replace(".mode", "").split("-");
+            result.add(new LanguagePair(ApertiumLanguages.toIso(codes[0]), ApertiumLanguages.toIso(codes[1])));
+          });
+    } catch (IOException e) {
+      return result;
+    }
+    return List.copyOf(result);
+  }
+
+  static boolean onPath(String program) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
