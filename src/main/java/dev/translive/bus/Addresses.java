@@ -24,6 +24,8 @@ public final class Addresses {
   public static final String QUEUE_AUTHORIZE = "translive.internal.queue.authorize";
   /** History snapshot for GET /api/history. */
   public static final String QUEUE_HISTORY = "translive.internal.queue.history";
+  /** A translator reports a finished task to the queue owner before announcing it. */
+  public static final String QUEUE_FINISHED = "translive.internal.queue.finished";
   /** The queue owner hands a task to a free translator (point to point). */
   public static final String TRANSLATOR_RUN = "translive.internal.translator.run";
   /** The queue owner tells every translator to abandon a task (publish). */

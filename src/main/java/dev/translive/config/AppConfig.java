@@ -28,7 +28,8 @@ public final class AppConfig {
     this.bridge = new Bridge(b.getInteger("maxConnections"), b.getInteger("maxMessagesPerSecond"),
         b.getInteger("maxInboundPerSecond"), b.getInteger("maxPendingPerSocket"), b.getLong("heartbeatMs"),
         b.getLong("sessionTimeoutMs"), b.getLong("pingTimeoutMs"), b.getInteger("maxHandlersPerSocket"),
-        b.getBoolean("compression"));
+        b.getBoolean("compression"), b.getInteger("maxFrameBytes", 65536),
+        b.getJsonArray("disabledTransports", new JsonArray()).stream().map(Object::toString).toList());
     JsonObject u = section("upload");
     this.upload = new Upload(u.getLong("maxBytes"), u.getInteger("maxFiles"));
     this.dataDir = Path.of(raw.getString("dataDir"));
@@ -55,7 +56,9 @@ public final class AppConfig {
       long sessionTimeoutMs,
       long pingTimeoutMs,
       int maxHandlersPerSocket,
-      boolean compression) {}
+      boolean compression,
+      int maxFrameBytes,
+      List<String> disabledTransports) {}
 
   public record Upload(long maxBytes, int maxFiles) {}
 

@@ -1,0 +1,89 @@
+package dev.translive;
+
+import dev.translive.bus.SeqClock;
+import dev.translive.config.AppConfig;
+import dev.translive.engine.EngineRegistry;
+import dev.translive.format.FormatRegistry;
+import dev.translive.http.HttpVerticle;
+import dev.translive.queue.QueueVerticle;
+import dev.translive.queue.TaskIntake;
+import dev.translive.translator.TranslatorVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Wires the service: shared plug-in registries, then the queue owner, the translator and the HTTP
+ * edge. Used by {@link Main} and by tests, which deploy the same verticles with their own config.
+ */
+public final class Translive {
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final EngineRegistry engines;
+  private final List<String> deployments = new ArrayList<>();
+  private HttpVerticle firstHttp;
+
+  private Translive(Vertx vertx, AppConfig config, EngineRegistry engines) {
+    this.vertx = vertx;
+    this.config = config;
+    this.engines = engines;
+  }
+
+  public static Future<Translive> deploy(Vertx vertx, AppConfig config) {
+    EngineRegistry engines = EngineRegistry.create(vertx, config);
+    Translive app = new Translive(vertx, config, engines);
+    return app.deployAll().map(v -> app);
+  }
+
+  private Future<Void> deployAll() {
+    FormatRegistry formats = FormatRegistry.discover();
+    SeqClock seq = new SeqClock();
+    TaskIntake intake = new TaskIntake(vertx, formats, engines, config.dataDir(),
+        config.queue().defaultSourceLang(), config.queue().defaultTargetLang());
+    AtomicInteger bridgeConnections = new AtomicInteger();
+    List<HttpVerticle> https = new ArrayList<>();
+    return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
+        .compose(v -> vertx.deployVerticle(new QueueVerticle(config, intake, seq)))
+        .compose(id -> record(id, vertx.deployVerticle(new TranslatorVerticle(engines, formats, seq))))
+        .compose(id -> vertx.deployVerticle(() -> {
+          HttpVerticle http = new HttpVerticle(config, intake, engines, bridgeConnections);
+          synchronized (https) {
+            https.add(http);
+          }
+          return http;
+        }, new DeploymentOptions().setInstances(config.http().instances())))
+        .onSuccess(id -> {
+          deployments.add(id);
+          firstHttp = https.get(0);
+        })
+        .mapEmpty();
+  }
+
+  private Future<String> record(String previous, Future<String> next) {
+    deployments.add(previous);
+    return next.onSuccess(deployments::add);
+  }
+
+  public int httpPort() {
+    return firstHttp.actualPort();
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  public EngineRegistry engines() {
+    return engines;
+  }
+
+  public Future<Void> undeploy() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      all.add(vertx.undeploy(deployments.get(i)));
+    }
+    return Future.join(all).compose(v -> engines.close());
+  }
+}

@@ -1,0 +1,248 @@
+package dev.translive.http;
+
+import dev.translive.bus.Addresses;
+import dev.translive.bus.Messages;
+import dev.translive.config.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The browser side of the event bus: admits sockets up to the connection cap, permits exactly the
+ * contract's addresses, and fans each published message out to subscribed sockets through their
+ * {@link SocketChannel} (rate cap, conflation), serialized once for all of them.
+ *
+ * <p>Registrations are rewritten to an inert address so the bridge does not create an event-bus
+ * consumer that would copy and encode every message once per socket; this hub delivers instead.
+ */
+final class BridgeHub implements Handler<BridgeEvent> {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeHub.class);
+  private static final String INERT_PREFIX = "translive.internal.bridge.inert.";
+  /** Latest progress kept per running task, for sockets that register mid-task; bounded. */
+  private static final int MAX_TRACKED_TASKS = 1000;
+
+  private final Vertx vertx;
+  private final AppConfig.Bridge settings;
+  private final AtomicInteger connections;
+  private final Map<SockJSSocket, SocketChannel> channels = new HashMap<>();
+  private final LinkedHashMap<String, Buffer> latestProgress = new LinkedHashMap<>();
+  private Buffer latestQueue;
+  private final List<MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
+
+  BridgeHub(Vertx vertx, AppConfig.Bridge settings, AtomicInteger connections) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.connections = connections;
+  }
+
+  SockJSBridgeOptions bridgeOptions() {
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+        .addInboundPermitted(new PermittedOptions().setAddress(Addresses.SNAPSHOT))
+        .setMaxHandlersPerSocket(settings.maxHandlersPerSocket())
+        .setPingTimeout(settings.pingTimeoutMs())
+        .setMaxAddressLength(64)
+        .setReplyTimeout(10_000);
+    for (String address : Addresses.BRIDGE_OUTBOUND) {
+      options.addOutboundPermitted(new PermittedOptions().setAddress(inert(address)));
+    }
+    return options;
+  }
+
+  /** Starts listening to the published addresses and seeds the latest state from the queue owner. */
+  Future<Void> start() {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.PROGRESS, msg -> onProgress(msg.body())));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.QUEUE, msg -> onQueue(msg.body())));
+    vertx.eventBus().<JsonObject>request(Addresses.SNAPSHOT, null)
+        .onSuccess(reply -> {
+          JsonObject snapshot = reply.body();
+          if (latestQueue == null && snapshot.getJsonObject("queue") != null) {
+            latestQueue = frame(Addresses.QUEUE, snapshot.getJsonObject("queue"));
+          }
+          JsonArray progress = snapshot.getJsonArray("progress", new JsonArray());
+          for (int i = 0; i < progress.size(); i++) {
+            JsonObject p = progress.getJsonObject(i);
+            latestProgress.putIfAbsent(Messages.taskId(p), frame(Addresses.PROGRESS, p));
+          }
+        })
+        .onFailure(err -> LOG.debug("No snapshot yet: {}", err.getMessage()));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  int socketCount() {
+    return channels.size();
+  }
+
+  // ---- fan-out ---------------------------------------------------------------------------
+
+  private void onProgress(JsonObject message) {
+    Buffer frame = frame(Addresses.PROGRESS, message);
+    String type = Messages.type(message);
+    String taskId = Messages.taskId(message);
+    String key;
+    if (Messages.PROGRESS_UPDATE.equals(type)) {
+      key = "p:" + taskId;
+      latestProgress.remove(taskId);
+      latestProgress.put(taskId, frame);
+      if (latestProgress.size() > MAX_TRACKED_TASKS) {
+        latestProgress.remove(latestProgress.keySet().iterator().next());
+      }
+    } else {
+      key = "l:" + message.getValue("seq");
+      if (Messages.TASK_COMPLETED.equals(type)) {
+        latestProgress.remove(taskId);
+      }
+    }
+    deliver(Addresses.PROGRESS, key, frame);
+  }
+
+  private void onQueue(JsonObject message) {
+    latestQueue = frame(Addresses.QUEUE, message);
+    deliver(Addresses.QUEUE, "q", latestQueue);
+  }
+
+  private void deliver(String address, String key, Buffer frame) {
+    for (SocketChannel channel : channels.values()) {
+      if (channel.subscribed(address)) {
+        channel.offer(key, frame);
+      }
+    }
+  }
+
+  /** The bridge's "rec" envelope, encoded once and shared by every socket. */
+  private static Buffer frame(String address, JsonObject body) {
+    return new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer();
+  }
+
+  // ---- bridge events ---------------------------------------------------------------------
+
+  @Override
+  public void handle(BridgeEvent event) {
+    SockJSSocket socket = event.socket();
+    BridgeEventType type = event.type();
+    switch (type) {
+      case SOCKET_CREATED -> admit(event);
+      case SOCKET_CLOSED -> {
+        SocketChannel channel = channels.remove(socket);
+        if (channel != null) {
+          channel.close();
+          connections.decrementAndGet();
+        }
+        event.complete(true);
+      }
+      case REGISTER, UNREGISTER -> subscription(event, type == BridgeEventType.REGISTER);
+      case SEND, PUBLISH -> inbound(event, type == BridgeEventType.SEND);
+      case SOCKET_PING -> {
+        SocketChannel channel = channels.get(socket);
+        event.complete(channel == null || channel.inbound(settings.maxInboundPerSecond()) != SocketChannel.InboundVerdict.CLOSE);
+      }
+      case RECEIVE -> receive(event);
+      default -> event.complete(true);
+    }
+  }
+
+  private void admit(BridgeEvent event) {
+    SockJSSocket socket = event.socket();
+    if (connections.incrementAndGet() > settings.maxConnections()) {
+      connections.decrementAndGet();
+      LOG.warn("Refused a bridge connection: {} connections is the cap (bridge.maxConnections)", settings.maxConnections());
+      socket.write(error("max_connections_reached", "this server accepts " + settings.maxConnections() + " live connections; try again later"));
+      socket.close(4003, "max_connections_reached");
+      event.complete(false);
+      return;
+    }
+    channels.put(socket, new SocketChannel(vertx, socket, settings.maxMessagesPerSecond(), settings.maxPendingPerSocket(),
+        () -> closeSlowConsumer(socket)));
+    event.complete(true);
+  }
+
+  private void subscription(BridgeEvent event, boolean register) {
+    SocketChannel channel = channels.get(event.socket());
+    JsonObject raw = event.getRawMessage();
+    String address = raw == null ? null : raw.getString("address");
+    if (channel == null || address == null || !Addresses.BRIDGE_OUTBOUND.contains(address)) {
+      event.complete(false);
+      return;
+    }
+    if (!countInbound(event, channel)) {
+      return;
+    }
+    raw.put("address", inert(address));
+    channel.subscribe(address, register);
+    event.complete(true);
+    if (register) {
+      // No blank screen: the current state goes out at once, not at the next change.
+      if (address.equals(Addresses.QUEUE) && latestQueue != null) {
+        channel.offer("q", latestQueue);
+      } else if (address.equals(Addresses.PROGRESS)) {
+        latestProgress.forEach((taskId, frame) -> channel.offer("p:" + taskId, frame));
+      }
+    }
+  }
+
+  private void inbound(BridgeEvent event, boolean send) {
+    SocketChannel channel = channels.get(event.socket());
+    JsonObject raw = event.getRawMessage();
+    if (channel == null || !countInbound(event, channel)) {
+      return;
+    }
+    event.complete(send && raw != null && Addresses.SNAPSHOT.equals(raw.getString("address")));
+  }
+
+  /** Applies the inbound cap; completes the event (refused) and answers false when over it. */
+  private boolean countInbound(BridgeEvent event, SocketChannel channel) {
+    SocketChannel.InboundVerdict verdict = channel.inbound(settings.maxInboundPerSecond());
+    if (verdict == SocketChannel.InboundVerdict.ACCEPT) {
+      return true;
+    }
+    event.complete(false);
+    if (verdict == SocketChannel.InboundVerdict.CLOSE) {
+      LOG.warn("Closing a bridge socket that floods (over {} frames a second)", settings.maxInboundPerSecond());
+      event.socket().write(error("flooding", "too many frames; the limit is " + settings.maxInboundPerSecond() + " a second"));
+      event.socket().close(4008, "flooding");
+    }
+    return false;
+  }
+
+  /** Replies from the bridge (the snapshot) count against the same per-second cap. */
+  private void receive(BridgeEvent event) {
+    SocketChannel channel = channels.get(event.socket());
+    if (channel == null || channel.tryAcquireForReply()) {
+      event.complete(true);
+      return;
+    }
+    vertx.setTimer(Math.max(1, channel.nextFreeAt() - System.currentTimeMillis()), id -> receive(event));
+  }
+
+  private void closeSlowConsumer(SockJSSocket socket) {
+    LOG.warn("Closing a bridge socket that does not keep up ({} messages waiting)", settings.maxPendingPerSocket());
+    SocketChannel channel = channels.get(socket);
+    if (channel != null) {
+      channel.close();
+    }
+    socket.close(4009, "slow_consumer");
+  }
+
+  private static Buffer error(String code, String message) {
+    return new JsonObject().put("type", "err").put("body", code).put("message", message).toBuffer();
+  }
+
+  static String inert(String address) {
+    return INERT_PREFIX + address;
+  }
+}

@@ -1,0 +1,214 @@
+package dev.translive.http;
+
+import dev.translive.bus.Addresses;
+import dev.translive.bus.ErrorCode;
+import dev.translive.bus.TransliveException;
+import dev.translive.config.AppConfig;
+import dev.translive.engine.EngineRegistry;
+import dev.translive.queue.TaskIntake;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: the REST API of CONTRACT.md, the static page, and the SockJS bridge at /eventbus.
+ * It holds no task state; it asks the queue owner over the event bus.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  public static final String TOKEN_HEADER = "X-Task-Token";
+
+  private final AppConfig config;
+  private final TaskIntake intake;
+  private final EngineRegistry engines;
+  private final AtomicInteger bridgeConnections;
+  private BridgeHub hub;
+  private HttpServer server;
+  private EventBus bus;
+
+  /**
+   * @param bridgeConnections shared by every instance of this verticle, so the cap is per process
+   */
+  public HttpVerticle(AppConfig config, TaskIntake intake, EngineRegistry engines, AtomicInteger bridgeConnections) {
+    this.config = config;
+    this.intake = intake;
+    this.engines = engines;
+    this.bridgeConnections = bridgeConnections;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    hub = new BridgeHub(vertx, config.bridge(), bridgeConnections);
+    Router router = Router.router(vertx);
+    router.post("/api/tasks").handler(BodyHandler.create()
+        .setUploadsDirectory(config.dataDir().resolve("incoming").toString())
+        .setBodyLimit(config.upload().maxBytes())
+        .setDeleteUploadedFilesOnEnd(true)
+        .setMergeFormAttributes(true));
+    router.post("/api/tasks").handler(this::submit);
+    router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET, taskRef(ctx)));
+    router.delete("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_CANCEL,
+        taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
+    router.get("/api/tasks/:id/result").handler(this::result);
+    router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
+    router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
+    router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")
+        .put("bridge_connections", bridgeConnections.get())));
+
+    SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
+        .setHeartbeatInterval(config.bridge().heartbeatMs())
+        .setSessionTimeout(config.bridge().sessionTimeoutMs())
+        .setRegisterWriteHandler(false)
+        .setLibraryURL("/vendor/sockjs.min.js");
+    config.bridge().disabledTransports().forEach(sockJsOptions::addDisabledTransport);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).bridge(hub.bridgeOptions(), hub));
+
+    router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.error("no such API path: " + ctx.request().path())));
+    Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
+    router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webroot.toString()).setCachingEnabled(false));
+    router.route().failureHandler(this::failure);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setPerMessageWebSocketCompressionSupported(config.bridge().compression())
+        .setPerFrameWebSocketCompressionSupported(config.bridge().compression())
+        .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes());
+    return hub.start()
+        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("Listening on http://{}:{}", config.http().host(), s.actualPort());
+        });
+  }
+
+  /** The bound port (the configured one, or the one picked when it was 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  // ---- handlers --------------------------------------------------------------------------
+
+  private void submit(RoutingContext ctx) {
+    List<FileUpload> uploads = ctx.fileUploads();
+    if (uploads.isEmpty()) {
+      fail(ctx, ErrorCode.BAD_REQUEST.error("send the document as a multipart/form-data part named 'file'"));
+      return;
+    }
+    if (uploads.size() > config.upload().maxFiles()) {
+      fail(ctx, ErrorCode.BAD_REQUEST.error(uploads.size() + " files in one request; the limit is " + config.upload().maxFiles()));
+      return;
+    }
+    var form = ctx.request().formAttributes();
+    String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    List<Future<JsonObject>> specs = new ArrayList<>();
+    for (FileUpload upload : uploads) {
+      TaskIntake.Request request = new TaskIntake.Request(upload.fileName(), form.get("source_lang"), form.get("target_lang"),
+          form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client);
+      specs.add(intake.accept(request, Path.of(upload.uploadedFileName())).map(spec -> spec.toJson()));
+    }
+    // Every file is checked before any is queued: one bad file refuses the request, and nothing is half-submitted.
+    Future.join(specs)
+        .recover(err -> {
+          specs.stream().filter(Future::succeeded).forEach(f -> vertx.fileSystem().delete(f.result().getString("storedPath")));
+          return Future.failedFuture(specs.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(err));
+        })
+        .compose(all -> {
+          List<Future<JsonObject>> queued = new ArrayList<>();
+          for (Future<JsonObject> spec : specs) {
+            queued.add(bus.<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.result()).map(m -> m.body()));
+          }
+          return Future.all(queued).map(done -> new JsonObject().put("tasks",
+              new io.vertx.core.json.JsonArray(queued.stream().map(Future::result).toList())));
+        })
+        .onSuccess(body -> json(ctx, 202, body))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void result(RoutingContext ctx) {
+    String token = ctx.request().getHeader(TOKEN_HEADER);
+    if (token == null) {
+      token = ctx.request().getParam("token");
+    }
+    bus.<JsonObject>request(Addresses.QUEUE_AUTHORIZE, taskRef(ctx).put("token", token))
+        .onSuccess(reply -> {
+          String filename = reply.body().getString("filename");
+          ctx.response()
+              .putHeader("Content-Disposition", contentDisposition(filename))
+              .putHeader("Cache-Control", "no-store")
+              .sendFile(reply.body().getString("path"))
+              .onFailure(err -> LOG.warn("Result download failed: {}", err.getMessage()));
+        })
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private static String contentDisposition(String filename) {
+    String ascii = filename.replaceAll("[^\\x20-\\x7E]", "_").replace("\"", "_").replace("\\", "_");
+    String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  }
+
+  private void forward(RoutingContext ctx, String address, JsonObject request) {
+    bus.<JsonObject>request(address, request)
+        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private static JsonObject taskRef(RoutingContext ctx) {
+    return new JsonObject().put("task_id", ctx.pathParam("id"));
+  }
+
+  private void failure(RoutingContext ctx) {
+    if (ctx.failure() != null) {
+      fail(ctx, ctx.failure());
+    } else if (ctx.statusCode() == 413) {
+      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is larger than " + config.upload().maxBytes() + " bytes (upload.maxBytes)"));
+    } else {
+      ErrorCode code = ErrorCode.fromStatus(ctx.statusCode());
+      fail(ctx, code.error(code == ErrorCode.INTERNAL ? "request failed" : code.code().replace('_', ' ')));
+    }
+  }
+
+  private static void fail(RoutingContext ctx, Throwable err) {
+    TransliveException e = ErrorCode.of(err);
+    if (e.code() == ErrorCode.INTERNAL) {
+      LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), err);
+    }
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (e.code() == ErrorCode.TOO_MANY) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    json(ctx, e.code().status(), ErrorCode.body(e));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.toBuffer());
+  }
+}

@@ -1,0 +1,136 @@
+package dev.translive.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one browser socket receives: its subscriptions, the per-second cap, and the messages waiting
+ * for the cap. Waiting progress of a task and the waiting queue state are conflated (the latest
+ * replaces the older); lifecycle messages are never dropped. Used on the socket's event loop only.
+ */
+final class SocketChannel {
+  private final Vertx vertx;
+  final SockJSSocket socket;
+  private final RateWindow outbound;
+  private final int maxPending;
+  private final Runnable onOverflow;
+  private final LinkedHashMap<String, Buffer> pending = new LinkedHashMap<>();
+  private long flushTimer = -1;
+  private boolean progress;
+  private boolean queue;
+  private long inboundWindowStart;
+  private int inboundInWindow;
+  private int floodedWindows;
+  long conflated;
+  long sent;
+
+  SocketChannel(Vertx vertx, SockJSSocket socket, int maxPerSecond, int maxPending, Runnable onOverflow) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.outbound = new RateWindow(maxPerSecond);
+    this.maxPending = maxPending;
+    this.onOverflow = onOverflow;
+  }
+
+  void subscribe(String address, boolean on) {
+    if (address.equals(dev.translive.bus.Addresses.PROGRESS)) {
+      progress = on;
+    } else {
+      queue = on;
+    }
+  }
+
+  boolean subscribed(String address) {
+    return address.equals(dev.translive.bus.Addresses.PROGRESS) ? progress : queue;
+  }
+
+  /**
+   * Queues a frame. {@code key} names what it conflates with ("p:task" for a task's progress, "q"
+   * for the queue); lifecycle frames use a unique key.
+   */
+  void offer(String key, Buffer frame) {
+    if (pending.isEmpty() && outbound.tryAcquire(System.currentTimeMillis())) {
+      write(frame);
+      return;
+    }
+    if (pending.remove(key) != null) {
+      conflated++;
+    }
+    pending.put(key, frame);
+    if (pending.size() > maxPending) {
+      onOverflow.run();
+      return;
+    }
+    scheduleFlush();
+  }
+
+  /** Whether a message the bridge itself delivers (a reply) may go now; counts it if so. */
+  boolean tryAcquireForReply() {
+    return outbound.tryAcquire(System.currentTimeMillis());
+  }
+
+  long nextFreeAt() {
+    return outbound.nextFreeAt();
+  }
+
+  private void flush() {
+    flushTimer = -1;
+    long now = System.currentTimeMillis();
+    Iterator<Map.Entry<String, Buffer>> it = pending.entrySet().iterator();
+    while (it.hasNext() && outbound.tryAcquire(now)) {
+      write(it.next().getValue());
+      it.remove();
+    }
+    if (!pending.isEmpty()) {
+      scheduleFlush();
+    }
+  }
+
+  private void scheduleFlush() {
+    if (flushTimer < 0) {
+      long delay = Math.max(1, outbound.nextFreeAt() - System.currentTimeMillis());
+      flushTimer = vertx.setTimer(delay, id -> flush());
+    }
+  }
+
+  private void write(Buffer frame) {
+    sent++;
+    socket.write(frame);
+  }
+
+  int pendingCount() {
+    return pending.size();
+  }
+
+  /**
+   * Counts one inbound frame; false when it is over the per-second limit. A socket that stays over
+   * the limit for several consecutive seconds, or sends far past it, is flooding.
+   */
+  InboundVerdict inbound(int maxPerSecond) {
+    long now = System.currentTimeMillis();
+    if (now - inboundWindowStart >= 1000) {
+      floodedWindows = inboundInWindow > maxPerSecond ? floodedWindows + 1 : 0;
+      inboundWindowStart = now;
+      inboundInWindow = 0;
+    }
+    inboundInWindow++;
+    if (inboundInWindow <= maxPerSecond) {
+      return InboundVerdict.ACCEPT;
+    }
+    return inboundInWindow > maxPerSecond * 5 || floodedWindows >= 3 ? InboundVerdict.CLOSE : InboundVerdict.REFUSE;
+  }
+
+  enum InboundVerdict { ACCEPT, REFUSE, CLOSE }
+
+  void close() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    pending.clear();
+  }
+}

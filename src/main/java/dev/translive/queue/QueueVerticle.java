@@ -1,0 +1,454 @@
+package dev.translive.queue;
+
+import dev.translive.bus.Addresses;
+import dev.translive.bus.ErrorCode;
+import dev.translive.bus.Messages;
+import dev.translive.bus.SeqClock;
+import dev.translive.bus.Stage;
+import dev.translive.bus.TransliveException;
+import dev.translive.config.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the task queue: admission, order, positions and waits, cancellation, hand-off to
+ * translators, and the {@code queue_update} broadcast. Nothing else mutates task state; every
+ * other component asks over the event bus.
+ */
+public final class QueueVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(QueueVerticle.class);
+  /** Running progress changes the queue view constantly; one update a second is enough for waits. */
+  private static final long PROGRESS_BROADCAST_INTERVAL_MS = 1000;
+  /** A translator that does not confirm a cancel in this time is presumed gone. */
+  private static final long CANCEL_GRACE_MS = 3000;
+  private static final long DISPATCH_RETRY_MS = 1000;
+  /** Finished tasks kept for status and downloads. */
+  private static final int MAX_FINISHED_KEPT = 1000;
+
+  private final AppConfig.Queue settings;
+  private final TaskIntake intake;
+  private final SeqClock seq;
+  private final Path incomingDir;
+  private final Path dataDir;
+
+  private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+  private final LinkedHashMap<String, TaskRecord> queued = new LinkedHashMap<>();
+  private final LinkedHashMap<String, TaskRecord> running = new LinkedHashMap<>();
+  private final Map<String, JsonObject> latestProgress = new LinkedHashMap<>();
+  private final History history;
+  private HistoryFile historyFile;
+  private JsonObject latestQueueUpdate;
+  private long taskCounter;
+  private long lastProgressBroadcast;
+  private boolean progressBroadcastScheduled;
+  private boolean dispatchRetryScheduled;
+  private EventBus bus;
+
+  public QueueVerticle(AppConfig config, TaskIntake intake, SeqClock seq) {
+    this.settings = config.queue();
+    this.intake = intake;
+    this.seq = seq;
+    this.dataDir = config.dataDir();
+    this.incomingDir = config.dataDir().resolve("incoming");
+    this.history = new History(settings.historyMaxTasks());
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    historyFile = new HistoryFile(vertx, dataDir);
+    bus.<JsonObject>localConsumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, m -> enqueue(TaskSpec.fromJson(m.body()))));
+    bus.<Buffer>consumer(Addresses.TASKS_SUBMIT, msg -> replyAsync(msg, this::submitFromBus));
+    bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> reply(msg, m -> cancel(str(m.body(), "task_id"), str(m.body(), "token"))));
+    bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> reply(msg, m -> taskJson(find(str(m.body(), "task_id")))));
+    bus.<JsonObject>localConsumer(Addresses.QUEUE_AUTHORIZE, msg -> reply(msg, m -> authorizeResult(m.body())));
+    bus.<JsonObject>localConsumer(Addresses.QUEUE_HISTORY, msg -> msg.reply(historyJson()));
+    bus.<JsonObject>consumer(Addresses.QUEUE_FINISHED, msg -> reply(msg, m -> finished(m.body())));
+    bus.consumer(Addresses.SNAPSHOT, msg -> msg.reply(snapshot()));
+    bus.<JsonObject>consumer(Addresses.PROGRESS, msg -> onProgress(msg.body()));
+    return vertx.fileSystem().mkdirs(incomingDir.toString())
+        .compose(v -> historyFile.load())
+        .onSuccess(history::load)
+        .onSuccess(v -> publishQueue());
+  }
+
+  // ---- admission -------------------------------------------------------------------------
+
+  private Future<JsonObject> submitFromBus(Message<Buffer> msg) {
+    String filename = msg.headers().get("filename");
+    if (filename == null || filename.isBlank()) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.error("header 'filename' is required"));
+    }
+    if (queued.size() >= settings.maxQueued()) {
+      return Future.failedFuture(queueFull());
+    }
+    TaskIntake.Request request = new TaskIntake.Request(filename, msg.headers().get("source_lang"),
+        msg.headers().get("target_lang"), msg.headers().get("engine"),
+        Boolean.parseBoolean(msg.headers().get("bilingual")), "bus");
+    Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
+    Buffer body = msg.body() == null ? Buffer.buffer() : msg.body();
+    return vertx.fileSystem().writeFile(temp.toString(), body)
+        .compose(v -> intake.accept(request, temp))
+        .map(this::enqueue);
+  }
+
+  private JsonObject enqueue(TaskSpec spec) {
+    if (queued.size() >= settings.maxQueued()) {
+      deleteQuietly(spec.storedPath());
+      throw queueFull();
+    }
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(24));
+    TaskRecord task = new TaskRecord(spec, sha256(token), System.currentTimeMillis(), ++taskCounter);
+    tasks.put(task.id(), task);
+    queued.put(task.id(), task);
+    LOG.info("Task {} queued: {} segments, {} to {}, engine {}", task.id(), spec.totalSegments(),
+        spec.sourceLang(), spec.targetLang(), spec.engine());
+    int position = queued.size();
+    dispatch();
+    publishQueue();
+    return new JsonObject()
+        .put("task_id", task.id())
+        .put("token", token)
+        .put("filename", spec.filename())
+        .put("status", task.status())
+        .put("position", task.running() ? 0 : position);
+  }
+
+  private TransliveException queueFull() {
+    return ErrorCode.QUEUE_FULL.error("the queue is full (" + settings.maxQueued() + " tasks waiting); try again later");
+  }
+
+  // ---- dispatch --------------------------------------------------------------------------
+
+  private void dispatch() {
+    while (running.size() < settings.concurrency() && !queued.isEmpty()) {
+      Iterator<TaskRecord> head = queued.values().iterator();
+      TaskRecord task = head.next();
+      head.remove();
+      running.put(task.id(), task);
+      task.stage = Stage.EXTRACTING;
+      task.startedAt = System.currentTimeMillis();
+      task.etaSeconds = estimatedDuration(task);
+      JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task));
+      bus.request(Addresses.TRANSLATOR_RUN, run, new DeliveryOptions().setSendTimeout(10_000))
+          .onFailure(err -> requeueAfterFailedHandOff(task, err));
+    }
+  }
+
+  private void requeueAfterFailedHandOff(TaskRecord task, Throwable err) {
+    if (running.remove(task.id()) == null) {
+      return;
+    }
+    LOG.warn("No translator took task {} ({}); it stays at the head of the queue", task.id(), err.getMessage());
+    task.stage = Stage.QUEUED;
+    task.startedAt = null;
+    LinkedHashMap<String, TaskRecord> reordered = new LinkedHashMap<>();
+    reordered.put(task.id(), task);
+    reordered.putAll(queued);
+    queued.clear();
+    queued.putAll(reordered);
+    publishQueue();
+    if (!dispatchRetryScheduled) {
+      dispatchRetryScheduled = true;
+      vertx.setTimer(DISPATCH_RETRY_MS, id -> {
+        dispatchRetryScheduled = false;
+        dispatch();
+      });
+    }
+  }
+
+  // ---- progress and completion -----------------------------------------------------------
+
+  private void onProgress(JsonObject message) {
+    TaskRecord task = tasks.get(Messages.taskId(message));
+    if (task == null || task.finished()) {
+      return;
+    }
+    if (Messages.PROGRESS_UPDATE.equals(Messages.type(message))) {
+      JsonObject data = message.getJsonObject("data");
+      task.stage = Stage.fromWire(data.getString("stage"));
+      if (task.stage.terminal()) {
+        return;
+      }
+      task.progress = Math.max(task.progress, data.getDouble("progress", 0.0));
+      task.completedSegments = data.getInteger("completed_segments", task.completedSegments);
+      task.uniqueSegments = data.getInteger("unique_segments", task.uniqueSegments);
+      task.cachedSegments = data.getInteger("cached_segments", task.cachedSegments);
+      task.etaSeconds = data.getDouble("eta_seconds");
+      latestProgress.put(task.id(), message);
+      publishQueueThrottled();
+    }
+  }
+
+  /** A translator reports the end of a task, before it publishes task_completed. */
+  private JsonObject finished(JsonObject report) {
+    TaskRecord task = find(str(report, "task_id"));
+    if (task.finished()) {
+      return new JsonObject().put("task_id", task.id()).put("status", task.status());
+    }
+    finish(task, Stage.fromWire(report.getString("status")), report.getString("message"), report.getString("error"));
+    history.add(new JsonObject()
+        .put("task_id", task.id())
+        .put("filename", task.spec.filename())
+        .put("engine", task.spec.engine())
+        .put("status", task.status())
+        .put("total_segments", task.spec.totalSegments())
+        .put("translated_segments", report.getInteger("translated_segments", 0))
+        .put("translate_seconds", report.getDouble("translate_seconds", 0.0))
+        .put("duration_seconds", durationSeconds(task))
+        .put("finished_at", TaskRecord.seconds(task.finishedAt)));
+    historyFile.save(history.entries()).onFailure(err -> LOG.warn("Cannot save history: {}", err.getMessage()));
+    return new JsonObject().put("task_id", task.id()).put("status", task.status());
+  }
+
+  private void finish(TaskRecord task, Stage stage, String message, String error) {
+    task.stage = stage;
+    task.finishedAt = System.currentTimeMillis();
+    task.message = message;
+    task.error = stage == Stage.COMPLETED ? null : error;
+    if (stage == Stage.COMPLETED) {
+      task.progress = 1.0;
+      task.completedSegments = task.spec.totalSegments();
+    }
+    task.etaSeconds = stage == Stage.COMPLETED ? 0.0 : null;
+    queued.remove(task.id());
+    running.remove(task.id());
+    latestProgress.remove(task.id());
+    LOG.info("Task {} {} after {}s{}", task.id(), stage.wire(), String.format("%.1f", durationSeconds(task)),
+        error == null ? "" : ": " + error);
+    evictOldFinished();
+    dispatch();
+    publishQueue();
+  }
+
+  private double durationSeconds(TaskRecord task) {
+    long from = task.startedAt != null ? task.startedAt : task.createdAt;
+    return ((task.finishedAt == null ? System.currentTimeMillis() : task.finishedAt) - from) / 1000.0;
+  }
+
+  private void evictOldFinished() {
+    int finishedCount = tasks.size() - queued.size() - running.size();
+    Iterator<TaskRecord> it = tasks.values().iterator();
+    while (finishedCount > MAX_FINISHED_KEPT && it.hasNext()) {
+      TaskRecord old = it.next();
+      if (old.finished()) {
+        it.remove();
+        finishedCount--;
+        deleteQuietly(old.spec.storedPath());
+        deleteQuietly(old.spec.resultPath());
+      }
+    }
+  }
+
+  // ---- cancel ----------------------------------------------------------------------------
+
+  private JsonObject cancel(String taskId, String token) {
+    TaskRecord task = find(taskId);
+    checkToken(task, token);
+    if (task.finished()) {
+      throw ErrorCode.CONFLICT.error("task " + taskId + " already " + task.status());
+    }
+    if (queued.containsKey(taskId)) {
+      finish(task, Stage.CANCELLED, "Cancelled before it started", "cancelled by the user");
+      deleteQuietly(task.spec.storedPath());
+      bus.publish(Addresses.PROGRESS, Messages.taskCompleted(seq.next(), task.id(), task.spec.filename(),
+          Stage.CANCELLED, "Cancelled before it started", 0));
+    } else if (!task.cancelRequested) {
+      task.cancelRequested = true;
+      bus.publish(Addresses.TRANSLATOR_CANCEL, new JsonObject().put("task_id", taskId));
+      vertx.setTimer(CANCEL_GRACE_MS, id -> {
+        if (!task.finished()) {
+          LOG.warn("Translator did not confirm the cancel of {}; cancelling it here", taskId);
+          finish(task, Stage.CANCELLED, "Cancelled", "cancelled by the user");
+          bus.publish(Addresses.PROGRESS, Messages.taskCompleted(seq.next(), task.id(), task.spec.filename(),
+              Stage.CANCELLED, "Cancelled", durationSeconds(task)));
+        }
+      });
+    }
+    return new JsonObject().put("task_id", taskId).put("status", task.finished() ? task.status() : "cancelling");
+  }
+
+  private JsonObject authorizeResult(JsonObject request) {
+    TaskRecord task = find(str(request, "task_id"));
+    checkToken(task, request.getString("token"));
+    if (task.stage != Stage.COMPLETED) {
+      throw ErrorCode.CONFLICT.error("task " + task.id() + " is " + task.status() + "; the result exists once it is completed");
+    }
+    return new JsonObject().put("path", task.spec.resultPath()).put("filename", task.spec.resultFilename());
+  }
+
+  private void checkToken(TaskRecord task, String token) {
+    if (token == null || token.isEmpty()) {
+      throw ErrorCode.FORBIDDEN.error("this needs the task's token (header X-Task-Token)");
+    }
+    if (!MessageDigest.isEqual(task.tokenHash, sha256(token))) {
+      throw ErrorCode.FORBIDDEN.error("wrong token for task " + task.id());
+    }
+  }
+
+  // ---- views -----------------------------------------------------------------------------
+
+  private TaskRecord find(String taskId) {
+    TaskRecord task = taskId == null ? null : tasks.get(taskId);
+    if (task == null) {
+      throw ErrorCode.NOT_FOUND.error("no task " + taskId);
+    }
+    return task;
+  }
+
+  private JsonObject taskJson(TaskRecord task) {
+    if (!queued.containsKey(task.id())) {
+      return task.toJson(task.running() ? 0 : null, task.running() ? 0.0 : null);
+    }
+    int position = 0;
+    List<Double> durations = new ArrayList<>();
+    for (TaskRecord q : queued.values()) {
+      position++;
+      durations.add(estimatedDuration(q));
+      if (q == task) {
+        break;
+      }
+    }
+    double[] waits = WaitEstimator.waits(settings.concurrency(), runningEtas(), durations);
+    return task.toJson(position, waits[waits.length - 1]);
+  }
+
+  private JsonObject snapshot() {
+    return Messages.snapshot(latestQueueUpdate, new JsonArray(new ArrayList<>(latestProgress.values())));
+  }
+
+  private JsonObject historyJson() {
+    return new JsonObject().put("tasks", history.entries()).put("stats", history.stats());
+  }
+
+  private void publishQueueThrottled() {
+    long now = System.currentTimeMillis();
+    if (now - lastProgressBroadcast >= PROGRESS_BROADCAST_INTERVAL_MS) {
+      publishQueue();
+    } else if (!progressBroadcastScheduled) {
+      progressBroadcastScheduled = true;
+      vertx.setTimer(PROGRESS_BROADCAST_INTERVAL_MS - (now - lastProgressBroadcast), id -> {
+        progressBroadcastScheduled = false;
+        publishQueue();
+      });
+    }
+  }
+
+  private void publishQueue() {
+    lastProgressBroadcast = System.currentTimeMillis();
+    JsonArray runningJson = new JsonArray();
+    for (TaskRecord r : running.values()) {
+      runningJson.add(Messages.runningEntry(r.id(), r.spec.filename(), r.progress, r.etaSeconds, r.stage));
+    }
+    int limit = Math.min(queued.size(), settings.broadcastLimit());
+    List<Double> durations = new ArrayList<>(limit);
+    List<TaskRecord> head = new ArrayList<>(limit);
+    for (TaskRecord q : queued.values()) {
+      if (head.size() == limit) {
+        break;
+      }
+      head.add(q);
+      durations.add(estimatedDuration(q));
+    }
+    double[] waits = WaitEstimator.waits(settings.concurrency(), runningEtas(), durations);
+    JsonArray queuedJson = new JsonArray();
+    for (int i = 0; i < head.size(); i++) {
+      TaskRecord q = head.get(i);
+      queuedJson.add(Messages.queuedEntry(q.id(), displayName(q), i + 1, waits[i]));
+    }
+    latestQueueUpdate = Messages.queueUpdate(seq.next(), runningJson, queuedJson, queued.size(), settings.concurrency());
+    bus.publish(Addresses.QUEUE, latestQueueUpdate);
+  }
+
+  private String displayName(TaskRecord task) {
+    return settings.showFilenames() ? task.spec.filename() : "document " + task.number;
+  }
+
+  private List<Double> runningEtas() {
+    List<Double> etas = new ArrayList<>(running.size());
+    for (TaskRecord r : running.values()) {
+      etas.add(r.etaSeconds == null ? estimatedDuration(r) : r.etaSeconds);
+    }
+    return etas;
+  }
+
+  /** Seconds per segment for a task's engine: history, else the engine's nominal pace, else the configured default. */
+  private double pace(TaskRecord task) {
+    Double learned = history.secondsPerSegment(task.spec.engine());
+    if (learned != null) {
+      return learned;
+    }
+    return task.spec.nominalSecondsPerSegment() > 0 ? task.spec.nominalSecondsPerSegment() : settings.defaultSecondsPerSegment();
+  }
+
+  private double estimatedDuration(TaskRecord task) {
+    return task.spec.totalSegments() * pace(task);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private static String str(JsonObject body, String key) {
+    if (body == null || !(body.getValue(key) instanceof String s) || s.isBlank()) {
+      throw ErrorCode.BAD_REQUEST.error("'" + key + "' is required");
+    }
+    return s;
+  }
+
+  private <T> void reply(Message<T> msg, Function<Message<T>, JsonObject> action) {
+    try {
+      msg.reply(action.apply(msg));
+    } catch (RuntimeException e) {
+      failReply(msg, e);
+    }
+  }
+
+  private <T> void replyAsync(Message<T> msg, Function<Message<T>, Future<JsonObject>> action) {
+    Future<JsonObject> result;
+    try {
+      result = action.apply(msg);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(msg::reply).onFailure(err -> failReply(msg, err));
+  }
+
+  private static void failReply(Message<?> msg, Throwable err) {
+    TransliveException e = ErrorCode.of(err);
+    if (e.code() == ErrorCode.INTERNAL) {
+      LOG.error("Queue request failed", err);
+    }
+    msg.fail(e.code().status(), e.getMessage());
+  }
+
+  private void deleteQuietly(String path) {
+    vertx.fileSystem().delete(path).onFailure(err -> LOG.debug("Nothing to delete at {}", path));
+  }
+
+  static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.translive.queue;
+
+import dev.translive.bus.ErrorCode;
+import dev.translive.engine.EngineRegistry;
+import dev.translive.engine.TranslationEngine;
+import dev.translive.format.DocumentFormat;
+import dev.translive.format.FormatException;
+import dev.translive.format.FormatRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an upload into a {@link TaskSpec}: checks the format against the content, reads the
+ * document once to count its segments (so a corrupt file is refused at upload, not minutes later),
+ * resolves the engine, and moves the file under the data dir. Runs on worker threads.
+ */
+public final class TaskIntake {
+  private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z]{2,4})?");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Vertx vertx;
+  private final FormatRegistry formats;
+  private final EngineRegistry engines;
+  private final Path uploadsDir;
+  private final Path resultsDir;
+  private final String defaultSourceLang;
+  private final String defaultTargetLang;
+
+  public TaskIntake(Vertx vertx, FormatRegistry formats, EngineRegistry engines, Path dataDir,
+      String defaultSourceLang, String defaultTargetLang) {
+    this.vertx = vertx;
+    this.formats = formats;
+    this.engines = engines;
+    this.uploadsDir = dataDir.resolve("uploads");
+    this.resultsDir = dataDir.resolve("results");
+    this.defaultSourceLang = defaultSourceLang;
+    this.defaultTargetLang = defaultTargetLang;
+  }
+
+  /** The options a client chose for an upload. */
+  public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {}
+
+  /** Validates and stores {@code uploaded} (which this call moves or deletes). */
+  public Future<TaskSpec> accept(Request request, Path uploaded) {
+    return vertx.executeBlocking(() -> {
+      try {
+        return acceptBlocking(request, uploaded);
+      } catch (RuntimeException | IOException e) {
+        Files.deleteIfExists(uploaded);
+        throw e;
+      }
+    }, false);
+  }
+
+  /** Checks only the cheap fields (names, languages, engine), before any upload is read. */
+  public void checkOptions(Request request) {
+    language(request.sourceLang(), defaultSourceLang, "source_lang");
+    language(request.targetLang(), defaultTargetLang, "target_lang");
+  }
+
+  private TaskSpec acceptBlocking(Request request, Path uploaded) throws IOException {
+    String filename = FileNames.sanitize(request.filename());
+    String source = language(request.sourceLang(), defaultSourceLang, "source_lang");
+    String target = language(request.targetLang(), defaultTargetLang, "target_lang");
+    if (source.equals(target)) {
+      throw ErrorCode.BAD_REQUEST.error("source_lang and target_lang are both '" + source + "'");
+    }
+    TranslationEngine engine = engines.resolve(request.engine(), source, target);
+    if (Files.size(uploaded) == 0) {
+      throw ErrorCode.BAD_REQUEST.error("'" + filename + "' is empty");
+    }
+    DocumentFormat format = formats.forFile(filename, uploaded);
+    int segments;
+    try {
+      segments = format.extract(uploaded).segments().size();
+    } catch (FormatException e) {
+      throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "': " + e.getMessage());
+    }
+    if (segments == 0) {
+      throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");
+    }
+    String taskId = "t-" + HexFormat.of().formatHex(randomBytes(12));
+    String ext = FormatRegistry.extension(filename);
+    Path stored = uploadsDir.resolve(taskId + "." + ext);
+    moveDurably(uploaded, stored);
+    String outputExt = format.outputExtension(ext);
+    Path result = resultsDir.resolve(taskId + "." + outputExt);
+    double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
+    return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
+        segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client());
+  }
+
+  private String language(String requested, String fallback, String field) {
+    String value = requested == null || requested.isBlank() ? fallback : requested.trim().toLowerCase(Locale.ROOT);
+    if (!LANGUAGE.matcher(value).matches()) {
+      throw ErrorCode.BAD_REQUEST.error(field + " must be a language code such as 'en' or 'es'");
+    }
+    return value;
+  }
+
+  /** fsync then rename, so an accepted task's file survives a crash right after the reply. */
+  static void moveDurably(Path from, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
+    try (FileChannel channel = FileChannel.open(from, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+}

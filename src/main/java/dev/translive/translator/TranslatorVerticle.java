@@ -1,0 +1,281 @@
+package dev.translive.translator;
+
+import dev.translive.bus.Addresses;
+import dev.translive.bus.Messages;
+import dev.translive.bus.SeqClock;
+import dev.translive.bus.Stage;
+import dev.translive.engine.EngineRegistry;
+import dev.translive.engine.TranslationEngine;
+import dev.translive.format.DocumentFormat;
+import dev.translive.format.FormatException;
+import dev.translive.format.FormatRegistry;
+import dev.translive.queue.TaskSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks handed over by the queue owner through extracting, deduplicating, translating and
+ * assembling, and publishes their lifecycle and progress on {@code translive.progress}. Every task
+ * ends with exactly one task_completed: completed, failed with the reason, or cancelled.
+ */
+public final class TranslatorVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TranslatorVerticle.class);
+  /** Intermediate progress is published at most this often per task (stage changes always are). */
+  private static final long PROGRESS_INTERVAL_MS = 100;
+
+  private final EngineRegistry engines;
+  private final FormatRegistry formats;
+  private final SeqClock seq;
+  private final Map<String, TaskRun> runs = new LinkedHashMap<>();
+
+  public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, SeqClock seq) {
+    this.engines = engines;
+    this.formats = formats;
+    this.seq = seq;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_RUN, msg -> {
+      TaskSpec spec = TaskSpec.fromJson(msg.body().getJsonObject("spec"));
+      msg.reply(new JsonObject().put("accepted", true));
+      run(spec, msg.body().getDouble("pace"));
+    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_CANCEL, msg -> {
+      TaskRun run = runs.get(msg.body().getString("task_id"));
+      if (run != null) {
+        run.cancel();
+      }
+    });
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    runs.values().forEach(TaskRun::cancel);
+    return Future.succeededFuture();
+  }
+
+  /** Signals that a run was cancelled; not an error. */
+  static final class Cancelled extends RuntimeException {
+    Cancelled() {
+      super("cancelled", null, false, false);
+    }
+  }
+
+  private void run(TaskSpec spec, double pace) {
+    TaskRun run = new TaskRun(spec, pace);
+    runs.put(spec.taskId(), run);
+    LOG.info("Task {} started", spec.taskId());
+    publish(Messages.taskStarted(seq.next(), spec.taskId(), spec.filename(), spec.totalSegments()));
+    run.stage(Stage.EXTRACTING, 0.0, "Reading " + spec.format() + " document");
+    run.execute()
+        .map(v -> new Outcome(Stage.COMPLETED, "Translation completed", null))
+        .recover(err -> Future.succeededFuture(err instanceof Cancelled
+            ? new Outcome(Stage.CANCELLED, "Cancelled", "cancelled by the user")
+            : new Outcome(Stage.FAILED, "Translation failed: " + reason(err), reason(err))))
+        .onSuccess(outcome -> finish(run, outcome));
+  }
+
+  private record Outcome(Stage stage, String message, String error) {}
+
+  private void finish(TaskRun run, Outcome outcome) {
+    runs.remove(run.spec.taskId());
+    if (outcome.stage() == Stage.FAILED) {
+      LOG.warn("Task {} failed: {}", run.spec.taskId(), outcome.error());
+    }
+    double duration = (System.currentTimeMillis() - run.startedAt) / 1000.0;
+    JsonObject report = new JsonObject()
+        .put("task_id", run.spec.taskId())
+        .put("status", outcome.stage().wire())
+        .put("message", outcome.message())
+        .put("error", outcome.error())
+        .put("translated_segments", run.translatedByEngine)
+        .put("translate_seconds", run.translateSeconds());
+    // The queue learns first, so a client that reacts to task_completed finds the result ready.
+    vertx.eventBus().request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(10_000))
+        .onFailure(err -> LOG.warn("Queue owner did not acknowledge the end of {}: {}", run.spec.taskId(), err.getMessage()))
+        .eventually(() -> {
+          publish(Messages.taskCompleted(seq.next(), run.spec.taskId(), run.spec.filename(), outcome.stage(),
+              outcome.message(), duration));
+          return Future.succeededFuture();
+        });
+  }
+
+  private void publish(JsonObject message) {
+    vertx.eventBus().publish(Addresses.PROGRESS, message);
+  }
+
+  private static String reason(Throwable err) {
+    if (err instanceof FormatException) {
+      return err.getMessage();
+    }
+    String message = err.getMessage();
+    return message == null || message.isBlank() ? err.getClass().getSimpleName() : message;
+  }
+
+  /** One task's pipeline and its progress state. Lives on this verticle's event loop. */
+  private final class TaskRun {
+    final TaskSpec spec;
+    final long startedAt = System.currentTimeMillis();
+    final EtaEstimator eta;
+    final Promise<Void> cancellation = Promise.promise();
+    Stage stage = Stage.EXTRACTING;
+    double progress;
+    int completedSegments;
+    int uniqueSegments;
+    int cachedSegments;
+    int translatedByEngine;
+    long translatingStartedAt;
+    long translatingEndedAt;
+    long lastPublished;
+    boolean cancelled;
+
+    TaskRun(TaskSpec spec, double pace) {
+      this.spec = spec;
+      this.eta = new EtaEstimator(System::currentTimeMillis, pace, spec.totalSegments());
+    }
+
+    void cancel() {
+      cancelled = true;
+      cancellation.tryFail(new Cancelled());
+    }
+
+    double translateSeconds() {
+      return translatingStartedAt == 0 ? 0 : ((translatingEndedAt == 0 ? System.currentTimeMillis() : translatingEndedAt)
+          - translatingStartedAt) / 1000.0;
+    }
+
+    Future<Void> execute() {
+      DocumentFormat format = formats.forFilename(spec.filename());
+      return guarded(vertx.executeBlocking(() -> format.extract(Path.of(spec.storedPath())), false))
+          .compose(extraction -> {
+            stage(Stage.DEDUPLICATING, 0.05, "Finding repeated segments");
+            Deduplication dedup = Deduplication.of(extraction.segments());
+            uniqueSegments = dedup.unique().size();
+            stage(Stage.TRANSLATING, 0.08, "Translating " + uniqueSegments + " unique of "
+                + extraction.segments().size() + " segments");
+            return translate(dedup)
+                .compose(unique -> {
+                  stage(Stage.ASSEMBLING, 0.95, "Writing the translated " + format.outputExtension(spec.format()));
+                  List<String> all = dedup.expand(unique);
+                  return guarded(vertx.executeBlocking(() -> {
+                    extraction.write(all, Path.of(spec.resultPath()), spec.bilingual());
+                    return null;
+                  }, false));
+                });
+          })
+          .mapEmpty();
+    }
+
+    /** A step's result, unless the task was cancelled meanwhile. */
+    private <T> Future<T> guarded(Future<T> step) {
+      return Future.any(step, cancellation.future()).compose(v -> cancelled ? Future.failedFuture(new Cancelled()) : step);
+    }
+
+    private Future<List<String>> translate(Deduplication dedup) {
+      TranslationEngine engine = engines.get(spec.engine());
+      List<String> unique = dedup.unique();
+      String[] results = new String[unique.size()];
+      int batchSize = Math.max(1, engine.batchSize());
+      List<int[]> batches = new ArrayList<>();
+      for (int from = 0; from < unique.size(); from += batchSize) {
+        batches.add(new int[] {from, Math.min(unique.size(), from + batchSize)});
+      }
+      translatingStartedAt = System.currentTimeMillis();
+      eta.translatingStarted(unique.size());
+      Promise<List<String>> done = Promise.promise();
+      cancellation.future().onFailure(done::tryFail);
+      new BatchPump(engine, unique, batches, results, dedup, done).pump();
+      return done.future().onComplete(ar -> translatingEndedAt = System.currentTimeMillis());
+    }
+
+    /** Keeps up to the engine's maxInFlight batches outstanding until all are translated. */
+    private final class BatchPump {
+      final TranslationEngine engine;
+      final List<String> unique;
+      final List<int[]> batches;
+      final String[] results;
+      final Deduplication dedup;
+      final Promise<List<String>> done;
+      int next;
+      int inFlight;
+      int finishedUnique;
+
+      BatchPump(TranslationEngine engine, List<String> unique, List<int[]> batches, String[] results,
+          Deduplication dedup, Promise<List<String>> done) {
+        this.engine = engine;
+        this.unique = unique;
+        this.batches = batches;
+        this.results = results;
+        this.dedup = dedup;
+        this.done = done;
+      }
+
+      void pump() {
+        if (next == batches.size() && inFlight == 0) {
+          done.tryComplete(List.of(results));
+          return;
+        }
+        while (!cancelled && !done.future().isComplete() && inFlight < Math.max(1, engine.maxInFlight()) && next < batches.size()) {
+          int[] range = batches.get(next++);
+          inFlight++;
+          engine.translate(unique.subList(range[0], range[1]), spec.sourceLang(), spec.targetLang())
+              .onSuccess(translated -> {
+                inFlight--;
+                if (translated.size() != range[1] - range[0]) {
+                  done.tryFail(new IllegalStateException(engine.id() + " returned " + translated.size()
+                      + " translations for " + (range[1] - range[0]) + " segments"));
+                  return;
+                }
+                for (int i = range[0]; i < range[1]; i++) {
+                  results[i] = translated.get(i - range[0]);
+                  completedSegments += dedup.occurrences(i);
+                }
+                finishedUnique += range[1] - range[0];
+                translatedByEngine += range[1] - range[0];
+                eta.completed(range[1] - range[0]);
+                double fraction = unique.isEmpty() ? 1 : finishedUnique / (double) unique.size();
+                progress(0.08 + 0.87 * fraction, "Translating segment " + completedSegments + "/" + spec.totalSegments());
+                pump();
+              })
+              .onFailure(err -> {
+                inFlight--;
+                done.tryFail(err);
+              });
+        }
+      }
+    }
+
+    void stage(Stage next, double fraction, String description) {
+      stage = next;
+      publishProgress(fraction, description, true);
+    }
+
+    void progress(double fraction, String description) {
+      publishProgress(fraction, description, false);
+    }
+
+    private void publishProgress(double fraction, String description, boolean force) {
+      progress = Math.max(progress, Math.min(1.0, fraction));
+      long now = System.currentTimeMillis();
+      if (!force && now - lastPublished < PROGRESS_INTERVAL_MS && completedSegments < spec.totalSegments()) {
+        return;
+      }
+      lastPublished = now;
+      Double etaSeconds = stage == Stage.ASSEMBLING ? 0.0 : eta.eta();
+      publish(Messages.progressUpdate(seq.next(), spec.taskId(), new Messages.Progress(spec.filename(), progress, stage,
+          description, etaSeconds, completedSegments, spec.totalSegments(), uniqueSegments, cachedSegments)));
+    }
+  }
+}
