@@ -62,7 +62,7 @@ public final class TranslatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    runs.values().forEach(TaskRun::cancel);
+    List.copyOf(runs.values()).forEach(TaskRun::cancel);
     return Future.succeededFuture();
   }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Translive needs, when root; otherwise names what is missing.
+#   scripts/install-deps.sh run    Apertium (the real offline engine)
+#   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests)
+set -euo pipefail
+purpose="${1:-run}"
+packages=(apertium apertium-eng-spa)
+if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
+  packages+=(apertium-apy chromium chromium-driver)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing ${missing[*]} with apt-get..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  exit 0
+fi
+
+if [ "$purpose" = "run" ]; then
+  echo "NOTE: ${missing[*]} not installed and not root: Translive starts on the demo engine (pseudo-translations)."
+  echo "      For real translation run: sudo apt-get install ${missing[*]}"
+  exit 0
+fi
+echo "ERROR: the tests need ${missing[*]}. Run as root, or: sudo apt-get install ${missing[*]}" >&2
+exit 1

@@ -1,0 +1,95 @@
+package dev.translive.support;
+
+import dev.translive.Translive;
+import dev.translive.config.AppConfig;
+import dev.translive.config.ConfigLoader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A real Translive deployment for tests: defaults plus overrides, a temp data dir, a free port. */
+public final class TestServer {
+  public final Vertx vertx;
+  public final Translive app;
+  public final WebClient http;
+  public final int port;
+
+  private TestServer(Vertx vertx, Translive app) {
+    this.vertx = vertx;
+    this.app = app;
+    this.port = app.httpPort();
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  /** Defaults with the demo engine at the given pace, the data dir in {@code dataDir}, port 0. */
+  public static AppConfig config(Path dataDir, Map<String, Object> overrides) {
+    AppConfig config = new AppConfig(ConfigLoader.defaults())
+        .with("dataDir", dataDir.toString())
+        .with("http.port", 0)
+        .with("http.webroot", System.getProperty("translive.webroot", "webroot"))
+        .with("engine", "demo")
+        .with("engines.demo.delayMs", 5);
+    for (Map.Entry<String, Object> e : overrides.entrySet()) {
+      config = config.with(e.getKey(), e.getValue());
+    }
+    return config;
+  }
+
+  public static Future<TestServer> start(Vertx vertx, AppConfig config) {
+    return Translive.deploy(vertx, config).map(app -> new TestServer(vertx, app));
+  }
+
+  public static Future<TestServer> start(Vertx vertx, Path dataDir, Map<String, Object> overrides) {
+    return start(vertx, config(dataDir, overrides));
+  }
+
+  /** POSTs one text file; the reply's first task. */
+  public Future<JsonObject> submitText(String filename, String content) {
+    return submit(filename, content, Map.of()).map(r -> {
+      if (r.statusCode() != 202) {
+        throw new AssertionError("upload refused: " + r.statusCode() + " " + r.bodyAsString());
+      }
+      return r.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0);
+    });
+  }
+
+  public Future<HttpResponse<Buffer>> submit(String filename, String content, Map<String, String> fields) {
+    MultipartForm form = MultipartForm.create();
+    fields.forEach(form::attribute);
+    form.binaryFileUpload("file", filename, Buffer.buffer(content), "application/octet-stream");
+    return http.post("/api/tasks").sendMultipartForm(form);
+  }
+
+  public Future<JsonObject> task(String taskId) {
+    return http.get("/api/tasks/" + taskId).send().map(HttpResponse::bodyAsJsonObject);
+  }
+
+  /** Polls the task until it reaches a final status. */
+  public Future<JsonObject> awaitFinished(String taskId) {
+    return task(taskId).compose(t -> switch (t.getString("status")) {
+      case "completed", "failed", "cancelled" -> Future.succeededFuture(t);
+      default -> vertx.timer(50).compose(v -> awaitFinished(taskId));
+    });
+  }
+
+  public Future<Void> stop() {
+    http.close();
+    return app.undeploy();
+  }
+
+  /** "line 1\nline 2\n..." with {@code n} distinct sentences. */
+  public static String sentences(int n) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      text.append("Sentence number ").append(i).append(" is here.\n");
+    }
+    return text.toString();
+  }
+}
