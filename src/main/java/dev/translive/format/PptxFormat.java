@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.poi.sl.usermodel.Placeholder;
 import org.apache.poi.xslf.usermodel.XMLSlideShow;
 import org.apache.poi.xslf.usermodel.XSLFGroupShape;
 import org.apache.poi.xslf.usermodel.XSLFNotes;
@@ -94,11 +95,17 @@ public class PptxFormat implements DocumentFormat {
             collect(cell, found);
           }
         }
-      } else if (shape instanceof XSLFTextShape text) {
+      } else if (shape instanceof XSLFTextShape text && !isComputedPlaceholder(text)) {
         collect(text, found);
       }
       // Pictures, charts and SmartArt carry no paragraphs POI can edit.
     }
+  }
+
+  /** Date and slide-number placeholders hold values PowerPoint fills in, not prose. */
+  private static boolean isComputedPlaceholder(XSLFShape shape) {
+    Placeholder placeholder = shape.getPlaceholder();
+    return placeholder == Placeholder.DATETIME || placeholder == Placeholder.SLIDE_NUMBER;
   }
 
   private static void collect(XSLFTextShape shape, List<XSLFTextParagraph> found) {

@@ -113,7 +113,7 @@ class PptxFormatTest {
       assertEquals("NORTH", table.getCell(1, 0).getText());
       assertEquals("", table.getCell(1, 1).getText());
       String notes =
-          second.getNotes().getPlaceholders().stream()
+          java.util.Arrays.stream(second.getNotes().getPlaceholders())
               .filter(p -> p.getTextType() == Placeholder.BODY)
               .map(XSLFTextShape::getText)
               .findFirst()
