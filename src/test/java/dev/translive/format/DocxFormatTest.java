@@ -233,6 +233,35 @@ class DocxFormatTest {
   }
 
   @Test
+  void zipBombWithUnderstatedSizesIsCaughtWhileInflating() throws Exception {
+    Path bomb = dir.resolve("liar.docx");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+      zip.putNextEntry(new ZipEntry("[Content_Types].xml"));
+      zip.write("<Types/>".getBytes(StandardCharsets.UTF_8));
+      zip.putNextEntry(new ZipEntry("word/document.xml"));
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 64; i++) {
+        zip.write(zeros);
+      }
+      zip.closeEntry();
+    }
+    // Rewrite the declared size (central directory and data descriptor) from 64 MB to 1 KB.
+    byte[] bytes = Files.readAllBytes(bomb);
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int patched = 0;
+    for (int i = 0; i + 4 <= bytes.length; i++) {
+      if (buffer.getInt(i) == 64 << 20) {
+        buffer.putInt(i, 1024);
+        patched++;
+      }
+    }
+    assertEquals(2, patched);
+    Files.write(bomb, bytes);
+    FormatException e = assertThrows(FormatException.class, () -> format.extract(bomb));
+    assertTrue(e.getMessage().contains("possible zip bomb"), e.getMessage());
+  }
+
+  @Test
   void matchesZipMagicOnly() {
     assertTrue(format.matchesContent(new byte[] {'P', 'K', 3, 4, 20, 0}));
     assertFalse(format.matchesContent("%PDF-1.7".getBytes(StandardCharsets.US_ASCII)));
