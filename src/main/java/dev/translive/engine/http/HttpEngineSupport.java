@@ -173,7 +173,8 @@ public final class HttpEngineSupport {
                 + delay / 1000 + " s, more than maxRetryAfterMs)", error.status(), false, -1));
           }
           log.debug("{}: attempt {} failed ({}), retrying in {} ms", engineId, attempt + 1, error.getMessage(), delay);
-          return vertx.timer(delay).compose(v -> attempt(send, attempt + 1, maxRetries));
+          // Vert.x rejects a zero delay; jitter and "Retry-After: 0" can produce one.
+          return vertx.timer(Math.max(1, delay)).compose(v -> attempt(send, attempt + 1, maxRetries));
         });
   }
 
