@@ -93,6 +93,23 @@ class OpenAiEngineTest {
   }
 
   @Test
+  void keepsSeveralBatchesInFlightUpToTheConcurrencyLimit(Vertx vertx) {
+    long latencyMs = 200;
+    backend = FakeHttpBackend.start(vertx, (b, req, body, n) -> b.vertx.setTimer(latencyMs, id -> answer(b, req, body, false)));
+    engine(vertx, new JsonObject().put("batchSize", 10).put("maxConcurrency", 4));
+
+    long start = System.nanoTime();
+    List<String> output = await(engine.translate(segments(80), "en", "es"));
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(80, output.size());
+    assertEquals(8, backend.requests.get());
+    assertEquals(4, backend.maxActive.get());
+    // 80 / (10 x 4) x 200 ms = 400 ms; one request at a time would take 1600 ms.
+    assertTrue(elapsedMs >= 2 * latencyMs && elapsedMs < 4 * latencyMs + 500, "took " + elapsedMs + " ms");
+  }
+
+  @Test
   void mismatchedNumberingFallsBackToOneRequestPerSegment(Vertx vertx) {
     backend = FakeHttpBackend.start(vertx, (b, req, body, n) -> answer(b, req, body, true));
     engine(vertx, new JsonObject().put("batchSize", 5));

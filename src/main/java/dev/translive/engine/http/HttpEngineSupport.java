@@ -72,7 +72,9 @@ public final class HttpEngineSupport {
             // The breaker's own timeout is the hard per-attempt deadline; it counts as a failure.
             .setTimeout(settings.timeoutMs())
             .setMaxRetries(0)
-            .setFallbackOnFailure(false))
+            .setFallbackOnFailure(false)
+            // No periodic breaker metrics on the event bus: nobody consumes them and the bus may be bridged.
+            .setNotificationAddress(null))
         .openHandler(v -> log.warn("{}: circuit opened after repeated failures; last: {}", engineId, lastBackendFailure))
         .halfOpenHandler(v -> log.info("{}: circuit half-open, probing the backend", engineId))
         .closeHandler(v -> log.info("{}: circuit closed, backend answering again", engineId));
