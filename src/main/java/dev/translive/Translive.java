@@ -35,7 +35,7 @@ public final class Translive {
   public static Future<Translive> deploy(Vertx vertx, AppConfig config) {
     EngineRegistry engines = EngineRegistry.create(vertx, config);
     Translive app = new Translive(vertx, config, engines);
-    return app.deployAll().map(v -> app);
+    return engines.start().compose(v -> app.deployAll()).map(v -> app);
   }
 
   private Future<Void> deployAll() {

@@ -119,7 +119,11 @@ public final class ApertiumEngine implements TranslationEngine {
           .sorted()
           .forEach(name -> {
             String[] codes = name.replace(".mode", "").split("-");
-            result.add(new LanguagePair(ApertiumLanguages.toIso(codes[0]), ApertiumLanguages.toIso(codes[1])));
+            String source = ApertiumLanguages.toIso(codes[0]);
+            String target = ApertiumLanguages.toIso(codes[1]);
+            if (source != null && target != null) {
+              result.add(new LanguagePair(source, target));
+            }
           });
     } catch (IOException e) {
       return result;

@@ -81,6 +81,14 @@ public final class EngineRegistry {
     return new JsonObject().put("default", defaultEngine).put("engines", list);
   }
 
+  /** Starts every engine (pair lists, connections); one that fails to start stays listed as unavailable. */
+  public Future<Void> start() {
+    return Future.join(engines.values().stream().map(engine -> engine.start()
+        .onFailure(err -> LOG.warn("Engine {} did not start: {}", engine.id(), err.getMessage()))).toList())
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+
   public Future<Void> close() {
     return Future.all(engines.values().stream().map(TranslationEngine::close).toList()).mapEmpty();
   }

@@ -65,6 +65,14 @@ public interface TranslationEngine {
     return json;
   }
 
+  /**
+   * Prepares the engine without blocking, e.g. fetches a remote pair list; called once after
+   * creation. Failures are not fatal: the engine still reports what it knows.
+   */
+  default Future<Void> start() {
+    return Future.succeededFuture();
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -1,0 +1,125 @@
+package dev.translive.engine.http;
+
+import dev.translive.engine.TranslationEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Common ground of the remote engines: settings, availability, the shared {@link HttpEngineSupport},
+ * blank-segment pass-through and splitting a call into request-sized chunks that run in parallel
+ * under the throttle.
+ */
+public abstract class AbstractHttpEngine implements TranslationEngine {
+  protected final Vertx vertx;
+  protected final SettingsReader settings;
+  protected final HttpEngineSettings http;
+  protected final HttpEngineSupport support;
+  private final String id;
+
+  /**
+   * @param secretKey the settings key holding a credential (scrubbed from messages), or null
+   */
+  protected AbstractHttpEngine(Vertx vertx, String id, JsonObject rawSettings, int defaultConcurrency,
+      long defaultTimeoutMs, String secretKey) {
+    this.vertx = vertx;
+    this.id = id;
+    this.settings = new SettingsReader(id, rawSettings);
+    this.http = HttpEngineSettings.read(settings, defaultConcurrency, defaultTimeoutMs);
+    this.support = new HttpEngineSupport(vertx, id, http, secretKey == null ? null : settings.string(secretKey));
+  }
+
+  @Override
+  public final String id() {
+    return id;
+  }
+
+  /** Why required settings are missing ("set TRANSLIVE_..."), or null when they are all present. */
+  protected abstract String missingSettings();
+
+  /** Segments sent in one HTTP request. */
+  protected abstract int requestChunkSize();
+
+  /** Translates one request-sized chunk of non-blank segments; same size and order. */
+  protected abstract Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang);
+
+  @Override
+  public boolean available() {
+    return missingSettings() == null && settings.problems().isEmpty();
+  }
+
+  @Override
+  public String unavailableReason() {
+    String missing = missingSettings();
+    if (missing != null) {
+      return missing;
+    }
+    List<String> problems = settings.problems();
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
+  @Override
+  public int maxInFlight() {
+    return http.maxConcurrency();
+  }
+
+  @Override
+  public Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang) {
+    if (!available()) {
+      return Future.failedFuture(new EngineHttpException(id + " is not available: " + unavailableReason(), false));
+    }
+    // Blank segments need no backend round trip and confuse some backends; they come back as they went.
+    List<Integer> positions = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < segments.size(); i++) {
+      String segment = segments.get(i);
+      if (segment != null && !segment.isBlank()) {
+        positions.add(i);
+        texts.add(segment);
+      }
+    }
+    return translateInChunks(texts, sourceLang, targetLang).map(translated -> {
+      List<String> result = new ArrayList<>(segments.size());
+      for (String segment : segments) {
+        result.add(segment == null ? "" : segment);
+      }
+      for (int i = 0; i < positions.size(); i++) {
+        result.set(positions.get(i), translated.get(i));
+      }
+      return result;
+    });
+  }
+
+  private Future<List<String>> translateInChunks(List<String> texts, String sourceLang, String targetLang) {
+    if (texts.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    int chunkSize = Math.max(1, requestChunkSize());
+    List<Future<List<String>>> chunks = new ArrayList<>();
+    for (int from = 0; from < texts.size(); from += chunkSize) {
+      List<String> chunk = List.copyOf(texts.subList(from, Math.min(texts.size(), from + chunkSize)));
+      chunks.add(translateChunk(chunk, sourceLang, targetLang).compose(out -> out.size() == chunk.size()
+          ? Future.succeededFuture(out)
+          : Future.failedFuture(new EngineHttpException(
+              id + ": backend returned " + out.size() + " translations for " + chunk.size() + " segments", false))));
+    }
+    return Future.all(chunks).map(done -> {
+      List<String> all = new ArrayList<>(texts.size());
+      chunks.forEach(chunk -> all.addAll(chunk.result()));
+      return all;
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return support.close();
+  }
+
+  @Override
+  public String toString() {
+    // Deliberately settings-free: they may hold credentials.
+    return getClass().getSimpleName() + "[" + id + (model().isEmpty() ? "" : ", " + model()) + "]";
+  }
+}
