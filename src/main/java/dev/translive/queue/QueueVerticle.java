@@ -79,7 +79,7 @@ public final class QueueVerticle extends VerticleBase {
     historyFile = new HistoryFile(vertx, dataDir);
     bus.<JsonObject>localConsumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, m -> enqueue(TaskSpec.fromJson(m.body()))));
     bus.<Buffer>consumer(Addresses.TASKS_SUBMIT, msg -> replyAsync(msg, this::submitFromBus));
-    bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> reply(msg, m -> cancel(str(m.body(), "task_id"), str(m.body(), "token"))));
+    bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> reply(msg, m -> cancel(str(m.body(), "task_id"), m.body().getString("token"))));
     bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> reply(msg, m -> taskJson(find(str(m.body(), "task_id")))));
     bus.<JsonObject>localConsumer(Addresses.QUEUE_AUTHORIZE, msg -> reply(msg, m -> authorizeResult(m.body())));
     bus.<JsonObject>localConsumer(Addresses.QUEUE_HISTORY, msg -> msg.reply(historyJson()));

@@ -233,6 +233,9 @@ public final class TranslatorVerticle extends VerticleBase {
           engine.translate(unique.subList(range[0], range[1]), spec.sourceLang(), spec.targetLang())
               .onSuccess(translated -> {
                 inFlight--;
+                if (done.future().isComplete()) {
+                  return; // cancelled or already failed: this batch's work is abandoned
+                }
                 if (translated.size() != range[1] - range[0]) {
                   done.tryFail(new IllegalStateException(engine.id() + " returned " + translated.size()
                       + " translations for " + (range[1] - range[0]) + " segments"));
@@ -267,6 +270,9 @@ public final class TranslatorVerticle extends VerticleBase {
     }
 
     private void publishProgress(double fraction, String description, boolean force) {
+      if (cancelled) {
+        return;
+      }
       progress = Math.max(progress, Math.min(1.0, fraction));
       long now = System.currentTimeMillis();
       if (!force && now - lastPublished < PROGRESS_INTERVAL_MS && completedSegments < spec.totalSegments()) {
