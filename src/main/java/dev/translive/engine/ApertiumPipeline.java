@@ -194,9 +194,16 @@ final class ApertiumPipeline {
     }
   }
 
+  /** Ends the whole pipeline: bash alone would leave its children running. */
   void close() {
     dead = true;
     writer.shutdownNow();
+    try {
+      stdin.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+    process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
   }
 

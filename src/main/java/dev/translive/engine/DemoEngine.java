@@ -15,6 +15,7 @@ public final class DemoEngine implements TranslationEngine {
   private final Vertx vertx;
   private final long delayMs;
   private final int batchSize;
+  private final boolean advertisePace;
   private final List<LanguagePair> pairs;
 
   public DemoEngine(Vertx vertx, JsonObject settings) {
@@ -22,6 +23,8 @@ public final class DemoEngine implements TranslationEngine {
     this.delayMs = settings.getLong("delayMs", 50L);
     // Small batches at a slow pace keep progress visible; large ones at zero delay keep tests fast.
     this.batchSize = settings.getInteger("batchSize", delayMs >= 20 ? 1 : 50);
+    // Off, the queue has to learn the pace like it would for an unknown backend (used by the ETA tests).
+    this.advertisePace = settings.getBoolean("advertisePace", true);
     List<LanguagePair> all = new ArrayList<>();
     for (String s : LANGUAGES) {
       for (String t : LANGUAGES) {
@@ -67,7 +70,7 @@ public final class DemoEngine implements TranslationEngine {
 
   @Override
   public Double nominalSecondsPerSegment() {
-    return delayMs / 1000.0;
+    return advertisePace ? delayMs / 1000.0 : null;
   }
 
   @Override
