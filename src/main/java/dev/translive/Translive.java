@@ -7,6 +7,8 @@ import dev.translive.format.FormatRegistry;
 import dev.translive.http.HttpVerticle;
 import dev.translive.queue.QueueVerticle;
 import dev.translive.queue.TaskIntake;
+import dev.translive.store.SqliteStore;
+import dev.translive.store.Store;
 import dev.translive.translator.TranslatorVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -23,19 +25,25 @@ public final class Translive {
   private final Vertx vertx;
   private final AppConfig config;
   private final EngineRegistry engines;
+  private final Store store;
   private final List<String> deployments = new ArrayList<>();
   private HttpVerticle firstHttp;
 
-  private Translive(Vertx vertx, AppConfig config, EngineRegistry engines) {
+  private Translive(Vertx vertx, AppConfig config, EngineRegistry engines, Store store) {
     this.vertx = vertx;
     this.config = config;
     this.engines = engines;
+    this.store = store;
   }
 
   public static Future<Translive> deploy(Vertx vertx, AppConfig config) {
     EngineRegistry engines = EngineRegistry.create(vertx, config);
-    Translive app = new Translive(vertx, config, engines);
-    return engines.start().compose(v -> app.deployAll()).map(v -> app);
+    Store store = new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
+    Translive app = new Translive(vertx, config, engines, store);
+    return store.migrate()
+        .compose(v -> engines.start())
+        .compose(v -> app.deployAll())
+        .map(v -> app);
   }
 
   private Future<Void> deployAll() {
@@ -46,8 +54,8 @@ public final class Translive {
     AtomicInteger bridgeConnections = new AtomicInteger();
     List<HttpVerticle> https = new ArrayList<>();
     return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
-        .compose(v -> vertx.deployVerticle(new QueueVerticle(config, intake, seq)))
-        .compose(id -> record(id, vertx.deployVerticle(new TranslatorVerticle(engines, formats, seq))))
+        .compose(v -> vertx.deployVerticle(new QueueVerticle(config, store, intake, seq)))
+        .compose(id -> record(id, vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq))))
         .compose(id -> vertx.deployVerticle(() -> {
           HttpVerticle http = new HttpVerticle(config, intake, engines, bridgeConnections);
           synchronized (https) {
@@ -79,11 +87,15 @@ public final class Translive {
     return engines;
   }
 
+  public Store store() {
+    return store;
+  }
+
   public Future<Void> undeploy() {
     List<Future<Void>> all = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       all.add(vertx.undeploy(deployments.get(i)));
     }
-    return Future.join(all).compose(v -> engines.close());
+    return Future.join(all).compose(v -> engines.close()).compose(v -> store.close());
   }
 }

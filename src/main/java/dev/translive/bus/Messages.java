@@ -15,9 +15,10 @@ public final class Messages {
   public static final String TASK_COMPLETED = "task_completed";
   public static final String QUEUE_UPDATE = "queue_update";
 
-  public static JsonObject taskStarted(long seq, String taskId, String filename, int totalSegments) {
+  /** {@code resumed} is true when the task restarts after a crash or restart of the service. */
+  public static JsonObject taskStarted(long seq, String taskId, String filename, int totalSegments, boolean resumed) {
     return envelope(TASK_STARTED, taskId, seq,
-        new JsonObject().put("filename", filename).put("total_segments", totalSegments));
+        new JsonObject().put("filename", filename).put("total_segments", totalSegments).put("resumed", resumed));
   }
 
   /** The running state of one task; extra keys beyond the contract are additive. */
@@ -30,7 +31,8 @@ public final class Messages {
       int completedSegments,
       int totalSegments,
       int uniqueSegments,
-      int cachedSegments) {}
+      int cachedSegments,
+      int toTranslateSegments) {}
 
   public static JsonObject progressUpdate(long seq, String taskId, Progress p) {
     JsonObject data = new JsonObject()
@@ -42,7 +44,8 @@ public final class Messages {
         .put("completed_segments", p.completedSegments())
         .put("total_segments", p.totalSegments())
         .put("unique_segments", p.uniqueSegments())
-        .put("cached_segments", p.cachedSegments());
+        .put("cached_segments", p.cachedSegments())
+        .put("to_translate_segments", p.toTranslateSegments());
     return envelope(PROGRESS_UPDATE, taskId, seq, data);
   }
 

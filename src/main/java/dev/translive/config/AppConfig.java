@@ -82,6 +82,16 @@ public final class AppConfig {
     return dataDir;
   }
 
+  /** Hours a finished task and its files are kept; 0 keeps them forever. */
+  public double retentionHours() {
+    return section("retention").getDouble("finishedHours", 168.0);
+  }
+
+  /** Bound on translation memory entries (least recently used are evicted). */
+  public long memoryMaxEntries() {
+    return section("memory").getLong("maxEntries", 200_000L);
+  }
+
   /** The default engine id ("auto" picks apertium when installed, else demo). */
   public String defaultEngine() {
     return raw.getString("engine", "auto");

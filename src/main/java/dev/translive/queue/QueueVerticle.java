@@ -7,6 +7,7 @@ import dev.translive.bus.SeqClock;
 import dev.translive.bus.Stage;
 import dev.translive.bus.TransliveException;
 import dev.translive.config.AppConfig;
+import dev.translive.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +17,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,8 +44,11 @@ public final class QueueVerticle extends VerticleBase {
   private static final long DISPATCH_RETRY_MS = 1000;
   /** Finished tasks kept for status and downloads. */
   private static final int MAX_FINISHED_KEPT = 1000;
+  private static final long RETENTION_CHECK_MS = 3_600_000;
 
   private final AppConfig.Queue settings;
+  private final long retentionMs;
+  private final Store store;
   private final TaskIntake intake;
   private final SeqClock seq;
   private final Path incomingDir;
@@ -56,7 +59,6 @@ public final class QueueVerticle extends VerticleBase {
   private final LinkedHashMap<String, TaskRecord> running = new LinkedHashMap<>();
   private final Map<String, JsonObject> latestProgress = new LinkedHashMap<>();
   private final History history;
-  private HistoryFile historyFile;
   private JsonObject latestQueueUpdate;
   private long taskCounter;
   private long lastProgressBroadcast;
@@ -64,8 +66,10 @@ public final class QueueVerticle extends VerticleBase {
   private boolean dispatchRetryScheduled;
   private EventBus bus;
 
-  public QueueVerticle(AppConfig config, TaskIntake intake, SeqClock seq) {
+  public QueueVerticle(AppConfig config, Store store, TaskIntake intake, SeqClock seq) {
     this.settings = config.queue();
+    this.retentionMs = (long) (config.retentionHours() * 3_600_000L);
+    this.store = store;
     this.intake = intake;
     this.seq = seq;
     this.dataDir = config.dataDir();
@@ -76,8 +80,7 @@ public final class QueueVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    historyFile = new HistoryFile(vertx, dataDir);
-    bus.<JsonObject>localConsumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, m -> enqueue(TaskSpec.fromJson(m.body()))));
+    bus.<JsonObject>localConsumer(Addresses.QUEUE_ENQUEUE, msg -> replyAsync(msg, m -> enqueue(TaskSpec.fromJson(m.body()))));
     bus.<Buffer>consumer(Addresses.TASKS_SUBMIT, msg -> replyAsync(msg, this::submitFromBus));
     bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> reply(msg, m -> cancel(str(m.body(), "task_id"), m.body().getString("token"))));
     bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> reply(msg, m -> taskJson(find(str(m.body(), "task_id")))));
@@ -87,9 +90,68 @@ public final class QueueVerticle extends VerticleBase {
     bus.consumer(Addresses.SNAPSHOT, msg -> msg.reply(snapshot()));
     bus.<JsonObject>consumer(Addresses.PROGRESS, msg -> onProgress(msg.body()));
     return vertx.fileSystem().mkdirs(incomingDir.toString())
-        .compose(v -> historyFile.load())
+        .compose(v -> store.history(settings.historyMaxTasks()))
         .onSuccess(history::load)
-        .onSuccess(v -> publishQueue());
+        .compose(v -> store.recentFinishedTasks(MAX_FINISHED_KEPT))
+        .onSuccess(finished -> finished.forEach(this::restore))
+        .compose(v -> store.unfinishedTasks())
+        .map(unfinished -> {
+          unfinished.forEach(this::restore);
+          if (!unfinished.isEmpty()) {
+            LOG.info("Recovered {} unfinished tasks; they resume in their queue order", unfinished.size());
+          }
+          return null;
+        })
+        .onSuccess(v -> {
+          expireOldTasks();
+          vertx.setPeriodic(RETENTION_CHECK_MS, id -> expireOldTasks());
+          dispatch();
+          publishQueue();
+        });
+  }
+
+  /** Rebuilds a task from the store; a task that was running when the process died goes back to the queue. */
+  private void restore(Store.StoredTask row) {
+    TaskRecord task = new TaskRecord(TaskSpec.fromJson(row.spec()), java.util.HexFormat.of().parseHex(row.tokenHash()),
+        row.createdAt(), row.queueNo());
+    taskCounter = Math.max(taskCounter, row.queueNo());
+    tasks.put(task.id(), task);
+    switch (row.status()) {
+      case "queued", "running" -> {
+        task.resumed = "running".equals(row.status());
+        queued.put(task.id(), task);
+      }
+      default -> {
+        task.stage = Stage.fromWire(row.stage());
+        task.progress = row.progress();
+        task.error = row.error();
+        task.message = row.message();
+        task.startedAt = row.startedAt();
+        task.finishedAt = row.finishedAt();
+        if (task.stage == Stage.COMPLETED) {
+          task.completedSegments = task.spec.totalSegments();
+        }
+      }
+    }
+  }
+
+  private void expireOldTasks() {
+    if (retentionMs <= 0) {
+      return;
+    }
+    store.deleteFinishedBefore(System.currentTimeMillis() - retentionMs)
+        .onSuccess(expired -> {
+          for (Store.StoredTask row : expired) {
+            TaskRecord task = tasks.remove(row.taskId());
+            TaskSpec spec = task != null ? task.spec : TaskSpec.fromJson(row.spec());
+            deleteQuietly(spec.storedPath());
+            deleteQuietly(spec.resultPath());
+          }
+          if (!expired.isEmpty()) {
+            LOG.info("Removed {} finished tasks and their files past the retention period", expired.size());
+          }
+        })
+        .onFailure(err -> LOG.warn("Retention sweep failed: {}", err.getMessage()));
   }
 
   // ---- admission -------------------------------------------------------------------------
@@ -109,29 +171,41 @@ public final class QueueVerticle extends VerticleBase {
     Buffer body = msg.body() == null ? Buffer.buffer() : msg.body();
     return vertx.fileSystem().writeFile(temp.toString(), body)
         .compose(v -> intake.accept(request, temp))
-        .map(this::enqueue);
+        .compose(this::enqueue);
   }
 
-  private JsonObject enqueue(TaskSpec spec) {
+  /** Admits a task; the reply (and so the 202) waits until the task is durable. */
+  private Future<JsonObject> enqueue(TaskSpec spec) {
     if (queued.size() >= settings.maxQueued()) {
       deleteQuietly(spec.storedPath());
-      throw queueFull();
+      return Future.failedFuture(queueFull());
     }
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(24));
     TaskRecord task = new TaskRecord(spec, sha256(token), System.currentTimeMillis(), ++taskCounter);
     tasks.put(task.id(), task);
     queued.put(task.id(), task);
-    LOG.info("Task {} queued: {} segments, {} to {}, engine {}", task.id(), spec.totalSegments(),
-        spec.sourceLang(), spec.targetLang(), spec.engine());
     int position = queued.size();
-    dispatch();
-    publishQueue();
-    return new JsonObject()
-        .put("task_id", task.id())
-        .put("token", token)
-        .put("filename", spec.filename())
-        .put("status", task.status())
-        .put("position", task.running() ? 0 : position);
+    return store.insertTask(new Store.StoredTask(task.id(), task.number, java.util.HexFormat.of().formatHex(task.tokenHash),
+            spec.toJson(), "queued", Stage.QUEUED.wire(), 0, null, null, task.createdAt, null, null))
+        .recover(err -> {
+          tasks.remove(task.id());
+          queued.remove(task.id());
+          deleteQuietly(spec.storedPath());
+          LOG.error("Cannot store task {}", task.id(), err);
+          return Future.failedFuture(ErrorCode.INTERNAL.error("the task could not be stored; nothing was queued"));
+        })
+        .map(v -> {
+          LOG.info("Task {} queued: {} segments, {} to {}, engine {}", task.id(), spec.totalSegments(),
+              spec.sourceLang(), spec.targetLang(), spec.engine());
+          dispatch();
+          publishQueue();
+          return new JsonObject()
+              .put("task_id", task.id())
+              .put("token", token)
+              .put("filename", spec.filename())
+              .put("status", task.status())
+              .put("position", task.running() ? 0 : position);
+        });
   }
 
   private TransliveException queueFull() {
@@ -149,7 +223,8 @@ public final class QueueVerticle extends VerticleBase {
       task.stage = Stage.EXTRACTING;
       task.startedAt = System.currentTimeMillis();
       task.etaSeconds = estimatedDuration(task);
-      JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task));
+      persist(task);
+      JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task)).put("resumed", task.resumed);
       bus.request(Addresses.TRANSLATOR_RUN, run, new DeliveryOptions().setSendTimeout(10_000))
           .onFailure(err -> requeueAfterFailedHandOff(task, err));
     }
@@ -162,6 +237,7 @@ public final class QueueVerticle extends VerticleBase {
     LOG.warn("No translator took task {} ({}); it stays at the head of the queue", task.id(), err.getMessage());
     task.stage = Stage.QUEUED;
     task.startedAt = null;
+    persist(task);
     LinkedHashMap<String, TaskRecord> reordered = new LinkedHashMap<>();
     reordered.put(task.id(), task);
     reordered.putAll(queued);
@@ -207,7 +283,7 @@ public final class QueueVerticle extends VerticleBase {
       return new JsonObject().put("task_id", task.id()).put("status", task.status());
     }
     finish(task, Stage.fromWire(report.getString("status")), report.getString("message"), report.getString("error"));
-    history.add(new JsonObject()
+    JsonObject entry = new JsonObject()
         .put("task_id", task.id())
         .put("filename", task.spec.filename())
         .put("engine", task.spec.engine())
@@ -216,8 +292,10 @@ public final class QueueVerticle extends VerticleBase {
         .put("translated_segments", report.getInteger("translated_segments", 0))
         .put("translate_seconds", report.getDouble("translate_seconds", 0.0))
         .put("duration_seconds", durationSeconds(task))
-        .put("finished_at", TaskRecord.seconds(task.finishedAt)));
-    historyFile.save(history.entries()).onFailure(err -> LOG.warn("Cannot save history: {}", err.getMessage()));
+        .put("finished_at", TaskRecord.seconds(task.finishedAt));
+    history.add(entry);
+    store.addHistory(task.id(), task.finishedAt, entry, settings.historyMaxTasks())
+        .onFailure(err -> LOG.warn("Cannot store history: {}", err.getMessage()));
     return new JsonObject().put("task_id", task.id()).put("status", task.status());
   }
 
@@ -234,6 +312,7 @@ public final class QueueVerticle extends VerticleBase {
     queued.remove(task.id());
     running.remove(task.id());
     latestProgress.remove(task.id());
+    persist(task);
     LOG.info("Task {} {} after {}s{}", task.id(), stage.wire(), String.format("%.1f", durationSeconds(task)),
         error == null ? "" : ": " + error);
     evictOldFinished();
@@ -246,16 +325,21 @@ public final class QueueVerticle extends VerticleBase {
     return ((task.finishedAt == null ? System.currentTimeMillis() : task.finishedAt) - from) / 1000.0;
   }
 
+  /** Writes the task's status; failures are logged, the in-memory state stays authoritative until restart. */
+  private void persist(TaskRecord task) {
+    store.updateTask(task.id(), task.status(), task.stage.wire(), task.progress, task.error, task.message,
+        task.startedAt, task.finishedAt).onFailure(err -> LOG.warn("Cannot store the state of {}: {}", task.id(), err.getMessage()));
+  }
+
   private void evictOldFinished() {
     int finishedCount = tasks.size() - queued.size() - running.size();
     Iterator<TaskRecord> it = tasks.values().iterator();
     while (finishedCount > MAX_FINISHED_KEPT && it.hasNext()) {
       TaskRecord old = it.next();
       if (old.finished()) {
+        // Forgotten here only: its row and files stay until the retention sweep removes them.
         it.remove();
         finishedCount--;
-        deleteQuietly(old.spec.storedPath());
-        deleteQuietly(old.spec.resultPath());
       }
     }
   }

@@ -20,6 +20,8 @@ final class TaskRecord {
   String error;
   String message;
   boolean cancelRequested;
+  /** Recovered after a crash while it was running: it starts again and reuses what was translated. */
+  boolean resumed;
 
   TaskRecord(TaskSpec spec, byte[] tokenHash, long createdAt, long number) {
     this.spec = spec;

@@ -10,6 +10,7 @@ import dev.translive.format.DocumentFormat;
 import dev.translive.format.FormatException;
 import dev.translive.format.FormatRegistry;
 import dev.translive.queue.TaskSpec;
+import dev.translive.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -36,10 +37,13 @@ public final class TranslatorVerticle extends VerticleBase {
   private final EngineRegistry engines;
   private final FormatRegistry formats;
   private final SeqClock seq;
+  private final Store memory;
   private final Map<String, TaskRun> runs = new LinkedHashMap<>();
 
-  public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, SeqClock seq) {
+  /** @param memory where translations are remembered, so a repeated or resumed task pays only for new segments */
+  public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, SeqClock seq) {
     this.engines = engines;
+    this.memory = memory;
     this.formats = formats;
     this.seq = seq;
   }
@@ -49,7 +53,7 @@ public final class TranslatorVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_RUN, msg -> {
       TaskSpec spec = TaskSpec.fromJson(msg.body().getJsonObject("spec"));
       msg.reply(new JsonObject().put("accepted", true));
-      run(spec, msg.body().getDouble("pace"));
+      run(spec, msg.body().getDouble("pace"), msg.body().getBoolean("resumed", false));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_CANCEL, msg -> {
       TaskRun run = runs.get(msg.body().getString("task_id"));
@@ -73,11 +77,11 @@ public final class TranslatorVerticle extends VerticleBase {
     }
   }
 
-  private void run(TaskSpec spec, double pace) {
+  private void run(TaskSpec spec, double pace, boolean resumed) {
     TaskRun run = new TaskRun(spec, pace);
     runs.put(spec.taskId(), run);
-    LOG.info("Task {} started", spec.taskId());
-    publish(Messages.taskStarted(seq.next(), spec.taskId(), spec.filename(), spec.totalSegments()));
+    LOG.info("Task {} {}", spec.taskId(), resumed ? "resumed" : "started");
+    publish(Messages.taskStarted(seq.next(), spec.taskId(), spec.filename(), spec.totalSegments(), resumed));
     run.stage(Stage.EXTRACTING, 0.0, "Reading " + spec.format() + " document");
     run.execute()
         .map(v -> new Outcome(Stage.COMPLETED, "Translation completed", null))
@@ -158,14 +162,30 @@ public final class TranslatorVerticle extends VerticleBase {
 
     Future<Void> execute() {
       DocumentFormat format = formats.forFilename(spec.filename());
+      TranslationEngine engine = engines.get(spec.engine());
+      Store.TranslationKey key = new Store.TranslationKey(engine.id(), engine.model(), spec.sourceLang(), spec.targetLang());
       return guarded(vertx.executeBlocking(() -> format.extract(Path.of(spec.storedPath())), false))
           .compose(extraction -> {
-            stage(Stage.DEDUPLICATING, 0.05, "Finding repeated segments");
+            stage(Stage.DEDUPLICATING, 0.05, "Finding repeated and remembered segments");
             Deduplication dedup = Deduplication.of(extraction.segments());
             uniqueSegments = dedup.unique().size();
-            stage(Stage.TRANSLATING, 0.08, "Translating " + uniqueSegments + " unique of "
-                + extraction.segments().size() + " segments");
-            return translate(dedup)
+            return guarded(memory.recall(key, dedup.unique()))
+                .compose(remembered -> {
+                  String[] results = new String[uniqueSegments];
+                  List<Integer> todo = new ArrayList<>();
+                  for (int i = 0; i < uniqueSegments; i++) {
+                    results[i] = remembered.get(dedup.unique().get(i));
+                    if (results[i] == null) {
+                      todo.add(i);
+                    } else {
+                      cachedSegments++;
+                      completedSegments += dedup.occurrences(i);
+                    }
+                  }
+                  stage(Stage.TRANSLATING, 0.08, "Translating " + todo.size() + " of " + uniqueSegments + " unique segments ("
+                      + cachedSegments + " remembered, " + extraction.segments().size() + " in all)");
+                  return translate(engine, key, dedup, results, todo);
+                })
                 .compose(unique -> {
                   stage(Stage.ASSEMBLING, 0.95, "Writing the translated " + format.outputExtension(spec.format()));
                   List<String> all = dedup.expand(unique);
@@ -183,42 +203,39 @@ public final class TranslatorVerticle extends VerticleBase {
       return Future.any(step, cancellation.future()).compose(v -> cancelled ? Future.failedFuture(new Cancelled()) : step);
     }
 
-    private Future<List<String>> translate(Deduplication dedup) {
-      TranslationEngine engine = engines.get(spec.engine());
-      List<String> unique = dedup.unique();
-      String[] results = new String[unique.size()];
+    private Future<List<String>> translate(TranslationEngine engine, Store.TranslationKey key, Deduplication dedup,
+        String[] results, List<Integer> todo) {
       int batchSize = Math.max(1, engine.batchSize());
-      List<int[]> batches = new ArrayList<>();
-      for (int from = 0; from < unique.size(); from += batchSize) {
-        batches.add(new int[] {from, Math.min(unique.size(), from + batchSize)});
+      List<List<Integer>> batches = new ArrayList<>();
+      for (int from = 0; from < todo.size(); from += batchSize) {
+        batches.add(todo.subList(from, Math.min(todo.size(), from + batchSize)));
       }
       translatingStartedAt = System.currentTimeMillis();
-      eta.translatingStarted(unique.size());
+      eta.translatingStarted(todo.size());
       Promise<List<String>> done = Promise.promise();
       cancellation.future().onFailure(done::tryFail);
-      new BatchPump(engine, unique, batches, results, dedup, done).pump();
+      new BatchPump(engine, key, dedup, results, batches, done).pump();
       return done.future().onComplete(ar -> translatingEndedAt = System.currentTimeMillis());
     }
 
     /** Keeps up to the engine's maxInFlight batches outstanding until all are translated. */
     private final class BatchPump {
       final TranslationEngine engine;
-      final List<String> unique;
-      final List<int[]> batches;
-      final String[] results;
+      final Store.TranslationKey key;
       final Deduplication dedup;
+      final String[] results;
+      final List<List<Integer>> batches;
       final Promise<List<String>> done;
       int next;
       int inFlight;
-      int finishedUnique;
 
-      BatchPump(TranslationEngine engine, List<String> unique, List<int[]> batches, String[] results,
-          Deduplication dedup, Promise<List<String>> done) {
+      BatchPump(TranslationEngine engine, Store.TranslationKey key, Deduplication dedup, String[] results,
+          List<List<Integer>> batches, Promise<List<String>> done) {
         this.engine = engine;
-        this.unique = unique;
-        this.batches = batches;
-        this.results = results;
+        this.key = key;
         this.dedup = dedup;
+        this.results = results;
+        this.batches = batches;
         this.done = done;
       }
 
@@ -228,27 +245,31 @@ public final class TranslatorVerticle extends VerticleBase {
           return;
         }
         while (!cancelled && !done.future().isComplete() && inFlight < Math.max(1, engine.maxInFlight()) && next < batches.size()) {
-          int[] range = batches.get(next++);
+          List<Integer> batch = batches.get(next++);
+          List<String> sources = batch.stream().map(i -> dedup.unique().get(i)).toList();
           inFlight++;
-          engine.translate(unique.subList(range[0], range[1]), spec.sourceLang(), spec.targetLang())
+          engine.translate(sources, spec.sourceLang(), spec.targetLang())
               .onSuccess(translated -> {
                 inFlight--;
                 if (done.future().isComplete()) {
                   return; // cancelled or already failed: this batch's work is abandoned
                 }
-                if (translated.size() != range[1] - range[0]) {
+                if (translated.size() != sources.size()) {
                   done.tryFail(new IllegalStateException(engine.id() + " returned " + translated.size()
-                      + " translations for " + (range[1] - range[0]) + " segments"));
+                      + " translations for " + sources.size() + " segments"));
                   return;
                 }
-                for (int i = range[0]; i < range[1]; i++) {
-                  results[i] = translated.get(i - range[0]);
-                  completedSegments += dedup.occurrences(i);
+                Map<String, String> learned = new LinkedHashMap<>();
+                for (int j = 0; j < batch.size(); j++) {
+                  results[batch.get(j)] = translated.get(j);
+                  completedSegments += dedup.occurrences(batch.get(j));
+                  learned.put(sources.get(j), translated.get(j));
                 }
-                finishedUnique += range[1] - range[0];
-                translatedByEngine += range[1] - range[0];
-                eta.completed(range[1] - range[0]);
-                double fraction = unique.isEmpty() ? 1 : finishedUnique / (double) unique.size();
+                // Remembered per batch, so a crash or retry never pays for these segments again.
+                memory.remember(key, learned).onFailure(err -> LOG.warn("Cannot remember translations: {}", err.getMessage()));
+                translatedByEngine += batch.size();
+                eta.completed(batch.size());
+                double fraction = (cachedSegments + translatedByEngine) / (double) Math.max(1, uniqueSegments);
                 progress(0.08 + 0.87 * fraction, "Translating segment " + completedSegments + "/" + spec.totalSegments());
                 pump();
               })
@@ -281,7 +302,8 @@ public final class TranslatorVerticle extends VerticleBase {
       lastPublished = now;
       Double etaSeconds = stage == Stage.ASSEMBLING ? 0.0 : eta.eta();
       publish(Messages.progressUpdate(seq.next(), spec.taskId(), new Messages.Progress(spec.filename(), progress, stage,
-          description, etaSeconds, completedSegments, spec.totalSegments(), uniqueSegments, cachedSegments)));
+          description, etaSeconds, completedSegments, spec.totalSegments(), uniqueSegments, cachedSegments,
+          Math.max(0, uniqueSegments - cachedSegments - translatedByEngine))));
     }
   }
 }
