@@ -11,7 +11,7 @@ build:
 	$(MVN) -DskipTests package
 
 test: deps-test
-	mvn -B test
+	mvn -B verify
 
 bench: deps-test build
 	scripts/bench.sh

@@ -54,8 +54,9 @@ public final class Translive {
     AtomicInteger bridgeConnections = new AtomicInteger();
     List<HttpVerticle> https = new ArrayList<>();
     return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
-        .compose(v -> vertx.deployVerticle(new QueueVerticle(config, store, intake, seq)))
-        .compose(id -> record(id, vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq))))
+        // Translators first, so tasks recovered by the queue owner find one at once.
+        .compose(v -> vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq)))
+        .compose(id -> record(id, vertx.deployVerticle(new QueueVerticle(config, store, intake, seq))))
         .compose(id -> vertx.deployVerticle(() -> {
           HttpVerticle http = new HttpVerticle(config, intake, engines, bridgeConnections);
           synchronized (https) {

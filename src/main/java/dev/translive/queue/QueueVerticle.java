@@ -215,6 +215,7 @@ public final class QueueVerticle extends VerticleBase {
   // ---- dispatch --------------------------------------------------------------------------
 
   private void dispatch() {
+    List<TaskRecord> handOff = new ArrayList<>();
     while (running.size() < settings.concurrency() && !queued.isEmpty()) {
       Iterator<TaskRecord> head = queued.values().iterator();
       TaskRecord task = head.next();
@@ -224,6 +225,10 @@ public final class QueueVerticle extends VerticleBase {
       task.startedAt = System.currentTimeMillis();
       task.etaSeconds = estimatedDuration(task);
       persist(task);
+      handOff.add(task);
+    }
+    // Sent after the loop: a hand-off that fails at once (no translator) must not feed the loop again.
+    for (TaskRecord task : handOff) {
       JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task)).put("resumed", task.resumed);
       bus.request(Addresses.TRANSLATOR_RUN, run, new DeliveryOptions().setSendTimeout(10_000))
           .onFailure(err -> requeueAfterFailedHandOff(task, err));
