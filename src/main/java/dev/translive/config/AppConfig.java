@@ -28,10 +28,11 @@ public final class AppConfig {
     this.bridge = new Bridge(b.getInteger("maxConnections"), b.getInteger("maxMessagesPerSecond"),
         b.getInteger("maxInboundPerSecond"), b.getInteger("maxPendingPerSocket"), b.getLong("heartbeatMs"),
         b.getLong("sessionTimeoutMs"), b.getLong("pingTimeoutMs"), b.getInteger("maxHandlersPerSocket"),
-        b.getBoolean("compression"), b.getInteger("maxFrameBytes", 65536),
+        b.getBoolean("compression"), b.getInteger("maxFrameBytes", 16384), b.getLong("maxUnflushedBytesPerSocket", 262144L),
         b.getJsonArray("disabledTransports", new JsonArray()).stream().map(Object::toString).toList());
     JsonObject u = section("upload");
-    this.upload = new Upload(u.getLong("maxBytes"), u.getInteger("maxFiles"));
+    this.upload = new Upload(u.getLong("maxBytes"), u.getInteger("maxFiles"), u.getLong("minFreeBytes"),
+        u.getInteger("perClientPerMinute"), u.getInteger("perClientBurst"));
     this.dataDir = Path.of(raw.getString("dataDir"));
   }
 
@@ -58,9 +59,10 @@ public final class AppConfig {
       int maxHandlersPerSocket,
       boolean compression,
       int maxFrameBytes,
+      long maxUnflushedBytesPerSocket,
       List<String> disabledTransports) {}
 
-  public record Upload(long maxBytes, int maxFiles) {}
+  public record Upload(long maxBytes, int maxFiles, long minFreeBytes, int perClientPerMinute, int perClientBurst) {}
 
   public Http http() {
     return http;

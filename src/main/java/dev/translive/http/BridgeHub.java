@@ -88,6 +88,17 @@ final class BridgeHub implements Handler<BridgeEvent> {
     return channels.size();
   }
 
+  /** Memory held for sockets: waiting messages and bytes not yet written out, for /health and the tests. */
+  JsonObject backlog() {
+    long pending = 0;
+    long unflushed = 0;
+    for (SocketChannel channel : channels.values()) {
+      pending += channel.pendingCount();
+      unflushed += channel.unflushedBytes();
+    }
+    return new JsonObject().put("sockets", channels.size()).put("pending_messages", pending).put("unflushed_bytes", unflushed);
+  }
+
   // ---- fan-out ---------------------------------------------------------------------------
 
   private void onProgress(JsonObject message) {
@@ -167,7 +178,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
       return;
     }
     channels.put(socket, new SocketChannel(vertx, socket, settings.maxMessagesPerSecond(), settings.maxPendingPerSocket(),
-        () -> closeSlowConsumer(socket)));
+        settings.maxUnflushedBytesPerSocket(), () -> closeSlowConsumer(socket)));
     event.complete(true);
   }
 

@@ -17,6 +17,7 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
@@ -42,6 +43,8 @@ public final class HttpVerticle extends VerticleBase {
   private final EngineRegistry engines;
   private final AtomicInteger bridgeConnections;
   private BridgeHub hub;
+  private ClientRateLimiter submissions;
+  private OriginPolicy origins;
   private HttpServer server;
   private EventBus bus;
 
@@ -59,14 +62,19 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     hub = new BridgeHub(vertx, config.bridge(), bridgeConnections);
+    submissions = new ClientRateLimiter(config.upload().perClientPerMinute(), config.upload().perClientBurst(),
+        System::currentTimeMillis);
+    origins = new OriginPolicy(config.http().allowedOrigins());
     Router router = Router.router(vertx);
+    router.post("/api/tasks").handler(this::admitUpload);
     router.post("/api/tasks").handler(BodyHandler.create()
         .setUploadsDirectory(config.dataDir().resolve("incoming").toString())
         .setBodyLimit(config.upload().maxBytes())
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true));
     router.post("/api/tasks").handler(this::submit);
-    router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET, taskRef(ctx)));
+    router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET,
+        taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
     router.delete("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_CANCEL,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
     router.get("/api/tasks/:id/result").handler(this::result);
@@ -74,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
     router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")
-        .put("bridge_connections", bridgeConnections.get())));
+        .put("bridge_connections", bridgeConnections.get()).put("bridge_backlog", hub.backlog())));
 
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
         .setHeartbeatInterval(config.bridge().heartbeatMs())
@@ -82,6 +90,12 @@ public final class HttpVerticle extends VerticleBase {
         .setRegisterWriteHandler(false)
         .setLibraryURL("/vendor/sockjs.min.js");
     config.bridge().disabledTransports().forEach(sockJsOptions::addDisabledTransport);
+    router.route("/eventbus/*").handler(this::checkOrigin);
+    // The XHR and EventSource transports are cross-origin requests for other allowed origins;
+    // checkOrigin has already refused the rest, so CORS may echo the origin it let through.
+    router.route("/eventbus/*").handler(CorsHandler.create().addOriginWithRegex(".*").allowCredentials(true)
+        .allowedMethod(io.vertx.core.http.HttpMethod.GET).allowedMethod(io.vertx.core.http.HttpMethod.POST)
+        .allowedHeader("Content-Type"));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).bridge(hub.bridgeOptions(), hub));
 
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.error("no such API path: " + ctx.request().path())));
@@ -111,6 +125,61 @@ public final class HttpVerticle extends VerticleBase {
 
   // ---- handlers --------------------------------------------------------------------------
 
+  /**
+   * Refuses an upload before its body is read: declared too large (413), too little disk (507), or
+   * too many submissions from this client (429 with Retry-After).
+   */
+  private void admitUpload(RoutingContext ctx) {
+    String declared = ctx.request().getHeader("Content-Length");
+    long length = declared == null ? 0 : parseLength(declared);
+    if (length > config.upload().maxBytes()) {
+      ctx.response().putHeader("Connection", "close");
+      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is " + length + " bytes; the limit is " + config.upload().maxBytes()
+          + " bytes (upload.maxBytes)"));
+      return;
+    }
+    long wait = submissions.tryAcquire(client(ctx), 1);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(wait));
+      fail(ctx, ErrorCode.TOO_MANY.error("too many submissions from this client; try again in " + wait + " s"));
+      return;
+    }
+    ctx.request().pause();
+    vertx.fileSystem().fsProps(config.dataDir().toString())
+        .onSuccess(props -> {
+          if (props.usableSpace() - length < config.upload().minFreeBytes()) {
+            ctx.response().putHeader("Connection", "close");
+            fail(ctx, ErrorCode.INSUFFICIENT_STORAGE.error("the server is low on disk space; try again later"));
+          } else {
+            ctx.request().resume();
+            ctx.next();
+          }
+        })
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private static long parseLength(String header) {
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String client(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origins.allows(origin, ctx.request().getHeader("Host"))) {
+      ctx.next();
+    } else {
+      LOG.warn("Refused a bridge request from origin {}", origin);
+      fail(ctx, ErrorCode.FORBIDDEN.error("origin " + origin + " may not use the live bridge (http.allowedOrigins)"));
+    }
+  }
+
   private void submit(RoutingContext ctx) {
     List<FileUpload> uploads = ctx.fileUploads();
     if (uploads.isEmpty()) {
@@ -122,7 +191,7 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     var form = ctx.request().formAttributes();
-    String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    String client = client(ctx);
     List<Future<JsonObject>> specs = new ArrayList<>();
     for (FileUpload upload : uploads) {
       TaskIntake.Request request = new TaskIntake.Request(upload.fileName(), form.get("source_lang"), form.get("target_lang"),
@@ -199,7 +268,7 @@ public final class HttpVerticle extends VerticleBase {
     if (ctx.response().ended()) {
       return;
     }
-    if (e.code() == ErrorCode.TOO_MANY) {
+    if (e.code() == ErrorCode.TOO_MANY && ctx.response().headers().get("Retry-After") == null) {
       ctx.response().putHeader("Retry-After", "1");
     }
     json(ctx, e.code().status(), ErrorCode.body(e));

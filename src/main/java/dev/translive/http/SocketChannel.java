@@ -17,7 +17,10 @@ final class SocketChannel {
   final SockJSSocket socket;
   private final RateWindow outbound;
   private final int maxPending;
+  private final long maxUnflushedBytes;
   private final Runnable onOverflow;
+  /** Bytes handed to the socket whose write has not completed: the backlog writeQueueFull misses on WebSocket. */
+  private long unflushedBytes;
   private final LinkedHashMap<String, Buffer> pending = new LinkedHashMap<>();
   private long flushTimer = -1;
   private boolean progress;
@@ -28,11 +31,13 @@ final class SocketChannel {
   long conflated;
   long sent;
 
-  SocketChannel(Vertx vertx, SockJSSocket socket, int maxPerSecond, int maxPending, Runnable onOverflow) {
+  SocketChannel(Vertx vertx, SockJSSocket socket, int maxPerSecond, int maxPending, long maxUnflushedBytes,
+      Runnable onOverflow) {
     this.vertx = vertx;
     this.socket = socket;
     this.outbound = new RateWindow(maxPerSecond);
     this.maxPending = maxPending;
+    this.maxUnflushedBytes = maxUnflushedBytes;
     this.onOverflow = onOverflow;
   }
 
@@ -53,7 +58,7 @@ final class SocketChannel {
    * for the queue); lifecycle frames use a unique key.
    */
   void offer(String key, Buffer frame) {
-    if (pending.isEmpty() && outbound.tryAcquire(System.currentTimeMillis())) {
+    if (pending.isEmpty() && !backlogged() && outbound.tryAcquire(System.currentTimeMillis())) {
       write(frame);
       return;
     }
@@ -81,13 +86,22 @@ final class SocketChannel {
     flushTimer = -1;
     long now = System.currentTimeMillis();
     Iterator<Map.Entry<String, Buffer>> it = pending.entrySet().iterator();
-    while (it.hasNext() && outbound.tryAcquire(now)) {
+    while (it.hasNext() && !backlogged() && outbound.tryAcquire(now)) {
       write(it.next().getValue());
       it.remove();
     }
-    if (!pending.isEmpty()) {
+    if (!pending.isEmpty() && !backlogged()) {
       scheduleFlush();
     }
+  }
+
+  /** The client is not reading fast enough: keep (and conflate) messages here until writes complete. */
+  private boolean backlogged() {
+    return unflushedBytes > maxUnflushedBytes;
+  }
+
+  long unflushedBytes() {
+    return unflushedBytes;
   }
 
   private void scheduleFlush() {
@@ -99,7 +113,14 @@ final class SocketChannel {
 
   private void write(Buffer frame) {
     sent++;
-    socket.write(frame);
+    int size = frame.length();
+    unflushedBytes += size;
+    socket.write(frame).onComplete(ar -> {
+      unflushedBytes -= size;
+      if (!pending.isEmpty() && !backlogged()) {
+        scheduleFlush();
+      }
+    });
   }
 
   int pendingCount() {

@@ -83,7 +83,10 @@ public final class QueueVerticle extends VerticleBase {
     bus.<JsonObject>localConsumer(Addresses.QUEUE_ENQUEUE, msg -> replyAsync(msg, m -> enqueue(TaskSpec.fromJson(m.body()))));
     bus.<Buffer>consumer(Addresses.TASKS_SUBMIT, msg -> replyAsync(msg, this::submitFromBus));
     bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> reply(msg, m -> cancel(str(m.body(), "task_id"), m.body().getString("token"))));
-    bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> reply(msg, m -> taskJson(find(str(m.body(), "task_id")))));
+    bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> reply(msg, m -> {
+      TaskRecord task = find(str(m.body(), "task_id"));
+      return taskJson(task, settings.showFilenames() || ownedBy(task, m.body().getString("token")));
+    }));
     bus.<JsonObject>localConsumer(Addresses.QUEUE_AUTHORIZE, msg -> reply(msg, m -> authorizeResult(m.body())));
     bus.<JsonObject>localConsumer(Addresses.QUEUE_HISTORY, msg -> msg.reply(historyJson()));
     bus.<JsonObject>consumer(Addresses.QUEUE_FINISHED, msg -> reply(msg, m -> finished(m.body())));
@@ -229,7 +232,8 @@ public final class QueueVerticle extends VerticleBase {
     }
     // Sent after the loop: a hand-off that fails at once (no translator) must not feed the loop again.
     for (TaskRecord task : handOff) {
-      JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task)).put("resumed", task.resumed);
+      JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task)).put("resumed", task.resumed)
+          .put("display_name", displayName(task));
       bus.request(Addresses.TRANSLATOR_RUN, run, new DeliveryOptions().setSendTimeout(10_000))
           .onFailure(err -> requeueAfterFailedHandOff(task, err));
     }
@@ -290,7 +294,7 @@ public final class QueueVerticle extends VerticleBase {
     finish(task, Stage.fromWire(report.getString("status")), report.getString("message"), report.getString("error"));
     JsonObject entry = new JsonObject()
         .put("task_id", task.id())
-        .put("filename", task.spec.filename())
+        .put("filename", displayName(task))
         .put("engine", task.spec.engine())
         .put("status", task.status())
         .put("total_segments", task.spec.totalSegments())
@@ -360,7 +364,7 @@ public final class QueueVerticle extends VerticleBase {
     if (queued.containsKey(taskId)) {
       finish(task, Stage.CANCELLED, "Cancelled before it started", "cancelled by the user");
       deleteQuietly(task.spec.storedPath());
-      bus.publish(Addresses.PROGRESS, Messages.taskCompleted(seq.next(), task.id(), task.spec.filename(),
+      bus.publish(Addresses.PROGRESS, Messages.taskCompleted(seq.next(), task.id(), displayName(task),
           Stage.CANCELLED, "Cancelled before it started", 0));
     } else if (!task.cancelRequested) {
       task.cancelRequested = true;
@@ -369,7 +373,7 @@ public final class QueueVerticle extends VerticleBase {
         if (!task.finished()) {
           LOG.warn("Translator did not confirm the cancel of {}; cancelling it here", taskId);
           finish(task, Stage.CANCELLED, "Cancelled", "cancelled by the user");
-          bus.publish(Addresses.PROGRESS, Messages.taskCompleted(seq.next(), task.id(), task.spec.filename(),
+          bus.publish(Addresses.PROGRESS, Messages.taskCompleted(seq.next(), task.id(), displayName(task),
               Stage.CANCELLED, "Cancelled", durationSeconds(task)));
         }
       });
@@ -384,6 +388,10 @@ public final class QueueVerticle extends VerticleBase {
       throw ErrorCode.CONFLICT.error("task " + task.id() + " is " + task.status() + "; the result exists once it is completed");
     }
     return new JsonObject().put("path", task.spec.resultPath()).put("filename", task.spec.resultFilename());
+  }
+
+  private static boolean ownedBy(TaskRecord task, String token) {
+    return token != null && MessageDigest.isEqual(task.tokenHash, sha256(token));
   }
 
   private void checkToken(TaskRecord task, String token) {
@@ -403,6 +411,12 @@ public final class QueueVerticle extends VerticleBase {
       throw ErrorCode.NOT_FOUND.error("no task " + taskId);
     }
     return task;
+  }
+
+  /** The task for GET; {@code realName} is false for others' tasks when file names are hidden. */
+  private JsonObject taskJson(TaskRecord task, boolean realName) {
+    JsonObject json = taskJson(task);
+    return realName ? json : json.put("filename", displayName(task)).put("result_filename", null);
   }
 
   private JsonObject taskJson(TaskRecord task) {
@@ -447,7 +461,7 @@ public final class QueueVerticle extends VerticleBase {
     lastProgressBroadcast = System.currentTimeMillis();
     JsonArray runningJson = new JsonArray();
     for (TaskRecord r : running.values()) {
-      runningJson.add(Messages.runningEntry(r.id(), r.spec.filename(), r.progress, r.etaSeconds, r.stage));
+      runningJson.add(Messages.runningEntry(r.id(), displayName(r), r.progress, r.etaSeconds, r.stage));
     }
     int limit = Math.min(queued.size(), settings.broadcastLimit());
     List<Double> durations = new ArrayList<>(limit);

@@ -53,7 +53,8 @@ public final class TranslatorVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_RUN, msg -> {
       TaskSpec spec = TaskSpec.fromJson(msg.body().getJsonObject("spec"));
       msg.reply(new JsonObject().put("accepted", true));
-      run(spec, msg.body().getDouble("pace"), msg.body().getBoolean("resumed", false));
+      run(spec, msg.body().getString("display_name", spec.filename()), msg.body().getDouble("pace"),
+          msg.body().getBoolean("resumed", false));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_CANCEL, msg -> {
       TaskRun run = runs.get(msg.body().getString("task_id"));
@@ -77,11 +78,12 @@ public final class TranslatorVerticle extends VerticleBase {
     }
   }
 
-  private void run(TaskSpec spec, double pace, boolean resumed) {
-    TaskRun run = new TaskRun(spec, pace);
+  /** @param displayName what clients see as the file name (a label when file names are hidden) */
+  private void run(TaskSpec spec, String displayName, double pace, boolean resumed) {
+    TaskRun run = new TaskRun(spec, displayName, pace);
     runs.put(spec.taskId(), run);
     LOG.info("Task {} {}", spec.taskId(), resumed ? "resumed" : "started");
-    publish(Messages.taskStarted(seq.next(), spec.taskId(), spec.filename(), spec.totalSegments(), resumed));
+    publish(Messages.taskStarted(seq.next(), spec.taskId(), displayName, spec.totalSegments(), resumed));
     run.stage(Stage.EXTRACTING, 0.0, "Reading " + spec.format() + " document");
     run.execute()
         .map(v -> new Outcome(Stage.COMPLETED, "Translation completed", null))
@@ -110,7 +112,7 @@ public final class TranslatorVerticle extends VerticleBase {
     vertx.eventBus().request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(10_000))
         .onFailure(err -> LOG.warn("Queue owner did not acknowledge the end of {}: {}", run.spec.taskId(), err.getMessage()))
         .eventually(() -> {
-          publish(Messages.taskCompleted(seq.next(), run.spec.taskId(), run.spec.filename(), outcome.stage(),
+          publish(Messages.taskCompleted(seq.next(), run.spec.taskId(), run.displayName, outcome.stage(),
               outcome.message(), duration));
           return Future.succeededFuture();
         });
@@ -131,6 +133,7 @@ public final class TranslatorVerticle extends VerticleBase {
   /** One task's pipeline and its progress state. Lives on this verticle's event loop. */
   private final class TaskRun {
     final TaskSpec spec;
+    final String displayName;
     final long startedAt = System.currentTimeMillis();
     final EtaEstimator eta;
     final Promise<Void> cancellation = Promise.promise();
@@ -145,8 +148,9 @@ public final class TranslatorVerticle extends VerticleBase {
     long lastPublished;
     boolean cancelled;
 
-    TaskRun(TaskSpec spec, double pace) {
+    TaskRun(TaskSpec spec, String displayName, double pace) {
       this.spec = spec;
+      this.displayName = displayName;
       this.eta = new EtaEstimator(System::currentTimeMillis, pace, spec.totalSegments());
     }
 
@@ -301,7 +305,7 @@ public final class TranslatorVerticle extends VerticleBase {
       }
       lastPublished = now;
       Double etaSeconds = stage == Stage.ASSEMBLING ? 0.0 : eta.eta();
-      publish(Messages.progressUpdate(seq.next(), spec.taskId(), new Messages.Progress(spec.filename(), progress, stage,
+      publish(Messages.progressUpdate(seq.next(), spec.taskId(), new Messages.Progress(displayName, progress, stage,
           description, etaSeconds, completedSegments, spec.totalSegments(), uniqueSegments, cachedSegments,
           Math.max(0, uniqueSegments - cachedSegments - translatedByEngine))));
     }

@@ -1,0 +1,41 @@
+package dev.translive.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Per-client token buckets for task submission. The map of clients is bounded (least recently seen
+ * dropped), so a flood of addresses cannot grow it without limit.
+ */
+final class ClientRateLimiter {
+  private static final int MAX_CLIENTS = 10_000;
+  private final double perMillisecond;
+  private final int burst;
+  private final LongSupplier clock;
+  private final Map<String, double[]> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
+      return size() > MAX_CLIENTS;
+    }
+  };
+
+  ClientRateLimiter(int perMinute, int burst, LongSupplier clock) {
+    this.perMillisecond = perMinute / 60_000.0;
+    this.burst = Math.max(1, burst);
+    this.clock = clock;
+  }
+
+  /** 0 when {@code cost} submissions are allowed now (and taken), else the seconds to wait. */
+  synchronized long tryAcquire(String client, int cost) {
+    long now = clock.getAsLong();
+    double[] bucket = buckets.computeIfAbsent(client, c -> new double[] {burst, now});
+    bucket[0] = Math.min(burst, bucket[0] + (now - bucket[1]) * perMillisecond);
+    bucket[1] = now;
+    if (bucket[0] >= cost) {
+      bucket[0] -= cost;
+      return 0;
+    }
+    return Math.max(1, (long) Math.ceil((cost - bucket[0]) / perMillisecond / 1000.0));
+  }
+}
