@@ -22,8 +22,9 @@ public final class BridgeClient {
       return json.getString("address");
     }
 
+    /** The message body; null for error frames, whose body is a code string. */
     public JsonObject body() {
-      return json.getJsonObject("body");
+      return json.getValue("body") instanceof JsonObject body ? body : null;
     }
 
     public String type() {
