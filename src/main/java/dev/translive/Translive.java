@@ -4,7 +4,10 @@ import dev.translive.bus.SeqClock;
 import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.format.FormatRegistry;
+import dev.translive.http.BridgeGroup;
 import dev.translive.http.HttpVerticle;
+import dev.translive.ops.HealthChecksFactory;
+import dev.translive.ops.ServiceMetrics;
 import dev.translive.queue.QueueVerticle;
 import dev.translive.queue.TaskIntake;
 import dev.translive.store.SqliteStore;
@@ -15,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wires the service: shared plug-in registries, then the queue owner, the translator and the HTTP
@@ -26,20 +28,29 @@ public final class Translive {
   private final AppConfig config;
   private final EngineRegistry engines;
   private final Store store;
+  private final ServiceMetrics metrics;
+  private final BridgeGroup bridges;
   private final List<String> deployments = new ArrayList<>();
   private HttpVerticle firstHttp;
 
-  private Translive(Vertx vertx, AppConfig config, EngineRegistry engines, Store store) {
+  private Translive(Vertx vertx, AppConfig config, EngineRegistry engines, Store store, ServiceMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.engines = engines;
     this.store = store;
+    this.metrics = metrics;
+    this.bridges = new BridgeGroup(metrics);
   }
 
+  /** Deploys with meters of its own (for a Vert.x created without the Micrometer metrics factory). */
   public static Future<Translive> deploy(Vertx vertx, AppConfig config) {
+    return deploy(vertx, config, ServiceMetrics.standalone());
+  }
+
+  public static Future<Translive> deploy(Vertx vertx, AppConfig config, ServiceMetrics metrics) {
     EngineRegistry engines = EngineRegistry.create(vertx, config);
     Store store = new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
-    Translive app = new Translive(vertx, config, engines, store);
+    Translive app = new Translive(vertx, config, engines, store, metrics);
     return store.migrate()
         .compose(v -> engines.start())
         .compose(v -> app.deployAll())
@@ -51,14 +62,15 @@ public final class Translive {
     SeqClock seq = new SeqClock();
     TaskIntake intake = new TaskIntake(vertx, formats, engines, config.dataDir(),
         config.queue().defaultSourceLang(), config.queue().defaultTargetLang());
-    AtomicInteger bridgeConnections = new AtomicInteger();
+    var health = HealthChecksFactory.create(vertx, config, store, engines);
+    health.register("bridge", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK(bridges.backlog())));
     List<HttpVerticle> https = new ArrayList<>();
     return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
         // Translators first, so tasks recovered by the queue owner find one at once.
-        .compose(v -> vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq)))
-        .compose(id -> record(id, vertx.deployVerticle(new QueueVerticle(config, store, intake, seq))))
+        .compose(v -> vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq, metrics)))
+        .compose(id -> record(id, vertx.deployVerticle(new QueueVerticle(config, store, intake, seq, metrics))))
         .compose(id -> vertx.deployVerticle(() -> {
-          HttpVerticle http = new HttpVerticle(config, intake, engines, bridgeConnections);
+          HttpVerticle http = new HttpVerticle(config, intake, engines, bridges, health, metrics.registry());
           synchronized (https) {
             https.add(http);
           }
@@ -90,6 +102,10 @@ public final class Translive {
 
   public Store store() {
     return store;
+  }
+
+  public BridgeGroup bridges() {
+    return bridges;
   }
 
   public Future<Void> undeploy() {

@@ -71,6 +71,12 @@ public final class EngineRegistry {
     return engine;
   }
 
+  /** The default engine plus every engine whose settings make it usable: what /health checks. */
+  public java.util.List<TranslationEngine> configured() {
+    return engines.values().stream().filter(e -> e.id().equals(defaultEngine) || (e.available() && !e.id().equals("demo")))
+        .toList();
+  }
+
   public TranslationEngine get(String id) {
     return engines.get(id);
   }

@@ -3,6 +3,7 @@ package dev.translive.http;
 import dev.translive.bus.Addresses;
 import dev.translive.bus.Messages;
 import dev.translive.config.AppConfig;
+import dev.translive.ops.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -40,15 +41,17 @@ final class BridgeHub implements Handler<BridgeEvent> {
   private final Vertx vertx;
   private final AppConfig.Bridge settings;
   private final AtomicInteger connections;
+  private final ServiceMetrics metrics;
   private final Map<SockJSSocket, SocketChannel> channels = new HashMap<>();
   private final LinkedHashMap<String, Buffer> latestProgress = new LinkedHashMap<>();
   private Buffer latestQueue;
   private final List<MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
 
-  BridgeHub(Vertx vertx, AppConfig.Bridge settings, AtomicInteger connections) {
+  BridgeHub(Vertx vertx, AppConfig.Bridge settings, BridgeGroup group) {
     this.vertx = vertx;
     this.settings = settings;
-    this.connections = connections;
+    this.connections = group.connections();
+    this.metrics = group.metrics();
   }
 
   SockJSBridgeOptions bridgeOptions() {
@@ -171,6 +174,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     SockJSSocket socket = event.socket();
     if (connections.incrementAndGet() > settings.maxConnections()) {
       connections.decrementAndGet();
+      metrics.refused();
       LOG.warn("Refused a bridge connection: {} connections is the cap (bridge.maxConnections)", settings.maxConnections());
       socket.write(error("max_connections_reached", "this server accepts " + settings.maxConnections() + " live connections; try again later"));
       socket.close(4003, "max_connections_reached");
@@ -178,7 +182,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
       return;
     }
     channels.put(socket, new SocketChannel(vertx, socket, settings.maxMessagesPerSecond(), settings.maxPendingPerSocket(),
-        settings.maxUnflushedBytesPerSocket(), () -> closeSlowConsumer(socket)));
+        settings.maxUnflushedBytesPerSocket(), metrics, () -> closeSlowConsumer(socket)));
     event.complete(true);
   }
 
@@ -187,6 +191,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     JsonObject raw = event.getRawMessage();
     String address = raw == null ? null : raw.getString("address");
     if (channel == null || address == null || !Addresses.BRIDGE_OUTBOUND.contains(address)) {
+      metrics.refused();
       event.complete(false);
       return;
     }
@@ -212,7 +217,14 @@ final class BridgeHub implements Handler<BridgeEvent> {
     if (channel == null || !countInbound(event, channel)) {
       return;
     }
-    event.complete(send && raw != null && Addresses.SNAPSHOT.equals(raw.getString("address")));
+    boolean snapshot = send && raw != null && Addresses.SNAPSHOT.equals(raw.getString("address"));
+    if (!snapshot) {
+      metrics.refused();
+    } else if (raw.getValue("body") instanceof JsonObject body && body.getBoolean("reconnect", false)) {
+      // Clients ask for the snapshot on every connect and say when it is a reconnect.
+      metrics.reconnected();
+    }
+    event.complete(snapshot);
   }
 
   /** Applies the inbound cap; completes the event (refused) and answers false when over it. */
@@ -221,6 +233,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     if (verdict == SocketChannel.InboundVerdict.ACCEPT) {
       return true;
     }
+    metrics.refused();
     event.complete(false);
     if (verdict == SocketChannel.InboundVerdict.CLOSE) {
       LOG.warn("Closing a bridge socket that floods (over {} frames a second)", settings.maxInboundPerSecond());

@@ -5,6 +5,10 @@ import dev.translive.bus.ErrorCode;
 import dev.translive.bus.TransliveException;
 import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.translive.queue.TaskIntake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,9 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig config;
   private final TaskIntake intake;
   private final EngineRegistry engines;
-  private final AtomicInteger bridgeConnections;
+  private final BridgeGroup bridges;
+  private final HealthChecks health;
+  private final PrometheusMeterRegistry metricsRegistry;
   private BridgeHub hub;
   private ClientRateLimiter submissions;
   private OriginPolicy origins;
@@ -49,19 +54,23 @@ public final class HttpVerticle extends VerticleBase {
   private EventBus bus;
 
   /**
-   * @param bridgeConnections shared by every instance of this verticle, so the cap is per process
+   * @param bridges shared by every instance of this verticle, so the connection cap is per process
    */
-  public HttpVerticle(AppConfig config, TaskIntake intake, EngineRegistry engines, AtomicInteger bridgeConnections) {
+  public HttpVerticle(AppConfig config, TaskIntake intake, EngineRegistry engines, BridgeGroup bridges,
+      HealthChecks health, PrometheusMeterRegistry metricsRegistry) {
     this.config = config;
     this.intake = intake;
     this.engines = engines;
-    this.bridgeConnections = bridgeConnections;
+    this.bridges = bridges;
+    this.health = health;
+    this.metricsRegistry = metricsRegistry;
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    hub = new BridgeHub(vertx, config.bridge(), bridgeConnections);
+    hub = new BridgeHub(vertx, config.bridge(), bridges);
+    bridges.add(hub);
     submissions = new ClientRateLimiter(config.upload().perClientPerMinute(), config.upload().perClientBurst(),
         System::currentTimeMillis);
     origins = new OriginPolicy(config.http().allowedOrigins());
@@ -81,8 +90,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
     router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")
-        .put("bridge_connections", bridgeConnections.get()).put("bridge_backlog", hub.backlog())));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(health));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
 
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
         .setHeartbeatInterval(config.bridge().heartbeatMs())
@@ -116,6 +125,12 @@ public final class HttpVerticle extends VerticleBase {
           server = s;
           LOG.info("Listening on http://{}:{}", config.http().host(), s.actualPort());
         });
+  }
+
+  @Override
+  public Future<?> stop() {
+    bridges.remove(hub);
+    return Future.succeededFuture();
   }
 
   /** The bound port (the configured one, or the one picked when it was 0). */

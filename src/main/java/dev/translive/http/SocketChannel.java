@@ -1,5 +1,6 @@
 package dev.translive.http;
 
+import dev.translive.ops.ServiceMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -19,6 +20,7 @@ final class SocketChannel {
   private final int maxPending;
   private final long maxUnflushedBytes;
   private final Runnable onOverflow;
+  private final ServiceMetrics metrics;
   /** Bytes handed to the socket whose write has not completed: the backlog writeQueueFull misses on WebSocket. */
   private long unflushedBytes;
   private final LinkedHashMap<String, Buffer> pending = new LinkedHashMap<>();
@@ -28,11 +30,10 @@ final class SocketChannel {
   private long inboundWindowStart;
   private int inboundInWindow;
   private int floodedWindows;
-  long conflated;
-  long sent;
 
   SocketChannel(Vertx vertx, SockJSSocket socket, int maxPerSecond, int maxPending, long maxUnflushedBytes,
-      Runnable onOverflow) {
+      ServiceMetrics metrics, Runnable onOverflow) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.socket = socket;
     this.outbound = new RateWindow(maxPerSecond);
@@ -63,7 +64,7 @@ final class SocketChannel {
       return;
     }
     if (pending.remove(key) != null) {
-      conflated++;
+      metrics.conflated();
     }
     pending.put(key, frame);
     if (pending.size() > maxPending) {
@@ -112,7 +113,7 @@ final class SocketChannel {
   }
 
   private void write(Buffer frame) {
-    sent++;
+    metrics.sent(1);
     int size = frame.length();
     unflushedBytes += size;
     socket.write(frame).onComplete(ar -> {

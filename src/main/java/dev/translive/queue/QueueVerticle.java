@@ -7,6 +7,7 @@ import dev.translive.bus.SeqClock;
 import dev.translive.bus.Stage;
 import dev.translive.bus.TransliveException;
 import dev.translive.config.AppConfig;
+import dev.translive.ops.ServiceMetrics;
 import dev.translive.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -51,6 +52,7 @@ public final class QueueVerticle extends VerticleBase {
   private final Store store;
   private final TaskIntake intake;
   private final SeqClock seq;
+  private final ServiceMetrics metrics;
   private final Path incomingDir;
   private final Path dataDir;
 
@@ -66,7 +68,8 @@ public final class QueueVerticle extends VerticleBase {
   private boolean dispatchRetryScheduled;
   private EventBus bus;
 
-  public QueueVerticle(AppConfig config, Store store, TaskIntake intake, SeqClock seq) {
+  public QueueVerticle(AppConfig config, Store store, TaskIntake intake, SeqClock seq, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.settings = config.queue();
     this.retentionMs = (long) (config.retentionHours() * 3_600_000L);
     this.store = store;
@@ -303,6 +306,7 @@ public final class QueueVerticle extends VerticleBase {
         .put("duration_seconds", durationSeconds(task))
         .put("finished_at", TaskRecord.seconds(task.finishedAt));
     history.add(entry);
+    metrics.taskFinished(task.spec.engine(), task.status(), entry.getDouble("duration_seconds"));
     store.addHistory(task.id(), task.finishedAt, entry, settings.historyMaxTasks())
         .onFailure(err -> LOG.warn("Cannot store history: {}", err.getMessage()));
     return new JsonObject().put("task_id", task.id()).put("status", task.status());
@@ -479,6 +483,7 @@ public final class QueueVerticle extends VerticleBase {
       TaskRecord q = head.get(i);
       queuedJson.add(Messages.queuedEntry(q.id(), displayName(q), i + 1, waits[i]));
     }
+    metrics.queue(queued.size(), running.size());
     latestQueueUpdate = Messages.queueUpdate(seq.next(), runningJson, queuedJson, queued.size(), settings.concurrency());
     bus.publish(Addresses.QUEUE, latestQueueUpdate);
   }

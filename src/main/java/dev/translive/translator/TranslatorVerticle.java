@@ -9,6 +9,7 @@ import dev.translive.engine.TranslationEngine;
 import dev.translive.format.DocumentFormat;
 import dev.translive.format.FormatException;
 import dev.translive.format.FormatRegistry;
+import dev.translive.ops.ServiceMetrics;
 import dev.translive.queue.TaskSpec;
 import dev.translive.store.Store;
 import io.vertx.core.Future;
@@ -38,10 +39,13 @@ public final class TranslatorVerticle extends VerticleBase {
   private final FormatRegistry formats;
   private final SeqClock seq;
   private final Store memory;
+  private final ServiceMetrics metrics;
   private final Map<String, TaskRun> runs = new LinkedHashMap<>();
 
   /** @param memory where translations are remembered, so a repeated or resumed task pays only for new segments */
-  public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, SeqClock seq) {
+  public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, SeqClock seq,
+      ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.engines = engines;
     this.memory = memory;
     this.formats = formats;
@@ -252,7 +256,9 @@ public final class TranslatorVerticle extends VerticleBase {
           List<Integer> batch = batches.get(next++);
           List<String> sources = batch.stream().map(i -> dedup.unique().get(i)).toList();
           inFlight++;
+          long callStarted = System.nanoTime();
           engine.translate(sources, spec.sourceLang(), spec.targetLang())
+              .onComplete(ar -> metrics.engineCall(engine.id(), System.nanoTime() - callStarted, ar.failed()))
               .onSuccess(translated -> {
                 inFlight--;
                 if (done.future().isComplete()) {

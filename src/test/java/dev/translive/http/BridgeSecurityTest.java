@@ -136,7 +136,7 @@ class BridgeSecurityTest {
     long deadline = System.currentTimeMillis() + 60_000;
     JsonObject backlog;
     do {
-      backlog = server.http.get("/health").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject().getJsonObject("bridge_backlog");
+      backlog = server.app.bridges().backlog();
       maxPending = Math.max(maxPending, backlog.getLong("pending_messages"));
       Thread.sleep(50);
     } while (backlog.getInteger("sockets") > 0 && System.currentTimeMillis() < deadline);
