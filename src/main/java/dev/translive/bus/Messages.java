@@ -60,12 +60,22 @@ public final class Messages {
     return envelope(TASK_COMPLETED, taskId, seq, data);
   }
 
-  public static JsonObject queueUpdate(long seq, JsonArray running, JsonArray queued, int queueLength, int concurrency) {
+  /**
+   * The queue view. {@code queued} is only the head of the queue, so the message does not grow with
+   * the queue; {@code queueNoRanges} lists the queue numbers of every queued task as ascending
+   * inclusive ranges, from which a client computes the position of its own task beyond the head
+   * (count the numbers below its own), and {@code tailSecondsPerTask} estimates its wait.
+   */
+  public static JsonObject queueUpdate(long seq, JsonArray running, JsonArray queued, int queueLength, int concurrency,
+      JsonArray queueNoRanges, boolean rangesComplete, double tailSecondsPerTask) {
     JsonObject data = new JsonObject()
         .put("running", running)
         .put("queued", queued)
         .put("queue_length", queueLength)
-        .put("concurrency", concurrency);
+        .put("concurrency", concurrency)
+        .put("queue_no_ranges", queueNoRanges)
+        .put("queue_no_ranges_complete", rangesComplete)
+        .put("tail_seconds_per_task", round(tailSecondsPerTask, 1));
     return new JsonObject().put("type", QUEUE_UPDATE).put("seq", seq).put("data", data);
   }
 
@@ -78,11 +88,12 @@ public final class Messages {
         .put("stage", stage.wire());
   }
 
-  public static JsonObject queuedEntry(String taskId, String filename, int position, double waitSeconds) {
+  public static JsonObject queuedEntry(String taskId, String filename, int position, double waitSeconds, long queueNo) {
     return new JsonObject()
         .put("task_id", taskId)
         .put("filename", filename)
         .put("position", position)
+        .put("queue_no", queueNo)
         .put("wait_seconds", round(waitSeconds, 1));
   }
 

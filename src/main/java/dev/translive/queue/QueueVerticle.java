@@ -46,6 +46,8 @@ public final class QueueVerticle extends VerticleBase {
   /** Finished tasks kept for status and downloads. */
   private static final int MAX_FINISHED_KEPT = 1000;
   private static final long RETENTION_CHECK_MS = 3_600_000;
+  /** Ranges of queue numbers carried in queue_update; past this the list is cut and marked incomplete. */
+  private static final int MAX_QUEUE_NO_RANGES = 64;
 
   private final AppConfig.Queue settings;
   private final long retentionMs;
@@ -207,6 +209,7 @@ public final class QueueVerticle extends VerticleBase {
           publishQueue();
           return new JsonObject()
               .put("task_id", task.id())
+              .put("queue_no", task.number)
               .put("token", token)
               .put("filename", spec.filename())
               .put("status", task.status())
@@ -481,10 +484,35 @@ public final class QueueVerticle extends VerticleBase {
     JsonArray queuedJson = new JsonArray();
     for (int i = 0; i < head.size(); i++) {
       TaskRecord q = head.get(i);
-      queuedJson.add(Messages.queuedEntry(q.id(), displayName(q), i + 1, waits[i]));
+      queuedJson.add(Messages.queuedEntry(q.id(), displayName(q), i + 1, waits[i], q.number));
     }
+    JsonArray ranges = new JsonArray();
+    long rangeStart = -1;
+    long rangeEnd = -1;
+    boolean complete = true;
+    for (TaskRecord q : queued.values()) {
+      if (q.number == rangeEnd + 1) {
+        rangeEnd = q.number;
+        continue;
+      }
+      if (rangeStart >= 0) {
+        if (ranges.size() == MAX_QUEUE_NO_RANGES) {
+          complete = false;
+          break;
+        }
+        ranges.add(new JsonArray().add(rangeStart).add(rangeEnd));
+      }
+      rangeStart = q.number;
+      rangeEnd = q.number;
+    }
+    if (rangeStart >= 0 && complete) {
+      ranges.add(new JsonArray().add(rangeStart).add(rangeEnd));
+    }
+    double tailPerTask = durations.isEmpty() ? settings.defaultSecondsPerSegment()
+        : durations.stream().mapToDouble(Double::doubleValue).average().orElse(0) / Math.max(1, settings.concurrency());
     metrics.queue(queued.size(), running.size());
-    latestQueueUpdate = Messages.queueUpdate(seq.next(), runningJson, queuedJson, queued.size(), settings.concurrency());
+    latestQueueUpdate = Messages.queueUpdate(seq.next(), runningJson, queuedJson, queued.size(), settings.concurrency(),
+        ranges, complete, tailPerTask);
     bus.publish(Addresses.QUEUE, latestQueueUpdate);
   }
 

@@ -59,6 +59,7 @@ final class TaskRecord {
         .put("stage", stage.wire())
         .put("progress", progress)
         .put("position", position)
+        .put("queue_no", number)
         .put("eta_seconds", etaSeconds)
         .put("wait_seconds", waitSeconds)
         .put("total_segments", spec.totalSegments())
