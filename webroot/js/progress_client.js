@@ -94,6 +94,7 @@
 
     let bus = null; // the current EventBus, opening or open; null between attempts
     let busOpen = false;
+    let busVerified = false; // it has answered a snapshot request
     let failedAttempts = 0; // consecutive attempts that never opened
     let reconnectTimer = null;
 
@@ -145,6 +146,11 @@
 
     // ---- the bridge -----------------------------------------------------------------------
 
+    /**
+     * A bridge counts as working only once it has answered a snapshot request: a socket that opens
+     * but cannot carry frames (e.g. a proxy or server refusing the XHR send path) is a failed
+     * attempt, so it backs off and polls instead of flapping between open and closed.
+     */
     function connectBridge() {
       clearTimeout(reconnectTimer);
       reconnectTimer = null;
@@ -159,25 +165,24 @@
       }
       bus = eb;
       busOpen = false;
-      let opened = false;
+      busVerified = false;
       eb.onerror = () => {}; // 'err' frames (refused, over a cap) end in a close, handled below
       eb.onopen = () => {
         if (bus !== eb) return;
-        opened = true;
         busOpen = true;
-        failedAttempts = 0;
-        stopPolling();
         eb.registerHandler(PROGRESS_ADDRESS, (err, msg) => { if (!err && bus === eb) deliverTaskMessage(msg.body); });
         eb.registerHandler(QUEUE_ADDRESS, (err, msg) => { if (!err && bus === eb) deliverQueue(msg.body); });
-        setState('connected');
         requestSnapshot();
       };
       eb.onclose = () => {
         if (bus !== eb) return; // a socket we dropped on purpose
+        const wasWorking = busVerified;
         bus = null;
         busOpen = false;
-        if (opened) {
+        busVerified = false;
+        if (wasWorking) {
           // Lost a working bridge: try again soon, jittered, before falling back.
+          failedAttempts = 0;
           setState(navigator.onLine === false ? 'offline' : 'reconnecting');
           scheduleReconnect();
         } else {
@@ -199,36 +204,49 @@
       reconnectTimer = setTimeout(connectBridge, delay);
     }
 
-    /** Closes the current socket without the close counting as a failure; the caller decides what next. */
+    /** Closes the current socket without its close event counting; the caller decides what next. */
     function dropBridge() {
       const old = bus;
       bus = null;
       busOpen = false;
+      busVerified = false;
       if (old) {
         try { old.close(); } catch (err) { /* already closed */ }
       }
     }
 
+    /** Asks for the current state; an answer (even a refusal) proves the bridge carries frames both ways. */
     function requestSnapshot() {
       const eb = bus;
       if (!eb || !busOpen) return;
       const watchdog = setTimeout(() => {
-        if (bus === eb) { // the socket only looks open: start over at once
-          dropBridge();
+        if (bus !== eb) return;
+        // No answer: the socket only looks open.
+        const wasWorking = busVerified;
+        dropBridge();
+        if (wasWorking) {
           setState('reconnecting');
           connectBridge();
+        } else {
+          attemptFailed();
         }
       }, opt.snapshotTimeout);
       try {
         eb.send(SNAPSHOT_ADDRESS, {}, (err, reply) => {
           clearTimeout(watchdog);
-          if (!err && bus === eb) applySnapshot(reply.body);
+          if (bus !== eb) return;
+          if (!busVerified) {
+            busVerified = true;
+            failedAttempts = 0;
+            stopPolling();
+          }
+          if (!err) applySnapshot(reply.body);
+          setState('connected');
         });
       } catch (err) {
         clearTimeout(watchdog);
         dropBridge();
-        setState('reconnecting');
-        scheduleReconnect();
+        attemptFailed();
       }
     }
 
@@ -281,10 +299,10 @@
       if (snapshot) {
         pollFailures = 0;
         applySnapshot(snapshot);
-        if (!busOpen) setState('polling');
+        if (!busVerified) setState('polling');
       } else {
         pollFailures++;
-        if (!busOpen) setState('offline');
+        if (!busVerified) setState('offline');
       }
       pollTimer = setTimeout(poll, Math.max(retryAfterMs, nextPollDelay()));
     }
@@ -310,7 +328,7 @@
     /** Brings the page up to date now: a snapshot on an open bridge, otherwise an immediate attempt. */
     function resync() {
       if (!started || suspended) return;
-      if (busOpen) {
+      if (busVerified) {
         requestSnapshot();
       } else if (!bus) {
         connectBridge();
@@ -328,7 +346,7 @@
 
     function resume() {
       suspended = false;
-      setState(busOpen ? 'connected' : 'reconnecting');
+      setState('reconnecting');
       resync();
     }
 
@@ -341,7 +359,7 @@
         global.addEventListener('pagehide', (e) => { if (e.persisted) suspend(); });
         global.addEventListener('pageshow', (e) => { if (e.persisted) resume(); });
         global.addEventListener('online', resync);
-        global.addEventListener('offline', () => { if (!busOpen) setState('offline'); });
+        global.addEventListener('offline', () => { if (!busVerified) setState('offline'); });
       }
       if (global.document) {
         document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') resync(); });
@@ -368,7 +386,7 @@
       resync,
       get connection() { return connectionSnapshot(); },
       /** The SockJS transport in use ('websocket', 'xhr-streaming', ...), or null; for diagnostics. */
-      get transport() { return (busOpen && bus.sockJSConn && bus.sockJSConn.transport) || null; },
+      get transport() { return (busVerified && bus.sockJSConn && bus.sockJSConn.transport) || null; },
     };
   }
 
