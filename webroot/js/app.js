@@ -682,19 +682,35 @@
   function renderQueue() {
     const list = $('queue-list');
     const queued = (queueData && queueData.queued) || [];
-    list.replaceChildren(...queued.map((entry) => {
-      const mine = isMine(entry.task_id);
-      return el('li', { className: 'queue-item' + (mine ? ' mine' : ''), 'data-task-id': entry.task_id, 'data-position': String(entry.position) },
-        el('span', { className: 'queue-position', 'aria-hidden': 'true' }, '#' + entry.position),
-        el('span', { className: 'task-name' }, entry.filename || entry.task_id),
-        mine ? el('span', { className: 'badge mine-badge' }, t('queue.yours', { position: entry.position })) : null,
-        el('span', { className: 'queue-wait' }, t('queue.wait', { time: formatApprox(entry.wait_seconds) })));
-    }));
+    const items = queued.map((entry) => queueItem(entry.task_id, entry.filename, entry.position, entry.wait_seconds));
+    // The broadcast lists only the head of a long queue; the user's own tasks further back still show.
+    const shown = new Set(queued.map((entry) => entry.task_id));
+    const lastShown = queued.length ? queued[queued.length - 1].position : 0;
+    const beyond = myTasks
+      .map((task) => ({ task, details: myDetails.get(task.task_id) }))
+      .filter(({ task, details }) => !shown.has(task.task_id) && details && details.status === 'queued' && details.position > lastShown)
+      .sort((a, b) => a.details.position - b.details.position);
+    if (beyond.length > 0) {
+      items.push(el('li', { className: 'queue-gap', 'aria-hidden': 'true' }, '⋯'));
+      for (const { task, details } of beyond) {
+        items.push(queueItem(task.task_id, details.filename || task.filename, details.position, details.wait_seconds));
+      }
+    }
+    list.replaceChildren(...items);
     const total = (queueData && queueData.queue_length) || 0;
     const more = $('queue-more');
     more.hidden = total <= queued.length;
     more.textContent = more.hidden ? '' : t('queue.more', { n: total - queued.length });
     $('queue-empty').hidden = total > 0;
+  }
+
+  function queueItem(taskId, filename, position, waitSeconds) {
+    const mine = isMine(taskId);
+    return el('li', { className: 'queue-item' + (mine ? ' mine' : ''), 'data-task-id': taskId, 'data-position': String(position) },
+      el('span', { className: 'queue-position', 'aria-hidden': 'true' }, '#' + position),
+      el('span', { className: 'task-name' }, filename || taskId),
+      mine ? el('span', { className: 'badge mine-badge' }, t('queue.yours', { position })) : null,
+      el('span', { className: 'queue-wait' }, t('queue.wait', { time: formatApprox(waitSeconds) })));
   }
 
   const myRows = new Map();

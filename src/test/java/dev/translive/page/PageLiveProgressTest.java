@@ -59,8 +59,8 @@ class PageLiveProgressTest {
       assertTrue(((String) card.get("segments")).matches("\\d+ / 30 segments"), "segments done/total: " + card.get("segments"));
       assertFalse(((String) card.get("description")).isBlank(), "the stage description is shown");
       browser.await(d -> COUNTDOWN.matcher((String) runningCard(browser, taskId).get("eta")).matches());
-      assertTrue(browser.<String>js("return document.getElementById('announcer').textContent").contains("report.txt"),
-          "progress is announced in the polite live region");
+      // Progress is announced in the polite live region.
+      browser.await(d -> browser.<String>js("return document.getElementById('announcer').textContent").matches("report\\.txt: \\d+%"));
       browser.screenshot("1-single-user-translating");
 
       browser.await(d -> "completed".equals(myTaskStatus(browser, taskId)));
@@ -109,6 +109,29 @@ class PageLiveProgressTest {
       assertTrue(progressOf(alice.await(d -> runningCard(alice, aliceTask))) < 1.0);
       alice.screenshot("2-two-sessions-alice");
       bob.screenshot("2-two-sessions-bob");
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void ownTaskBeyondTheBroadcastHeadOfTheQueueStillShowsItsPosition(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of("queue.broadcastLimit", 2));
+    try (Browser browser = Browser.desktop()) {
+      for (int i = 1; i <= 4; i++) {
+        server.submitText("other-" + i + ".txt", TestServer.sentences(200)).await(10, TimeUnit.SECONDS);
+      }
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.upload(textFile(files, "far-back.txt", 5));
+      String taskId = newestMyTask(browser);
+
+      Map<String, Object> item = browser.await(d -> queueItem(browser, taskId));
+      assertEquals("4", item.get("position"), "one running, three ahead in line");
+      assertEquals(true, item.get("mine"));
+      assertEquals(2, browser.findAll(".queue-item:not(.mine)").size(), "only the broadcast head of the others");
+      assertTrue(browser.find("#queue-more").getText().contains("2 more waiting"), browser.find("#queue-more").getText());
+      browser.await(d -> myTaskText(browser, taskId).contains("Position 4 in the queue"));
     } finally {
       server.stop().await(10, TimeUnit.SECONDS);
     }
