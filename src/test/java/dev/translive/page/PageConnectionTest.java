@@ -139,6 +139,33 @@ class PageConnectionTest {
   }
 
   @Test
+  void pageRestoredFromTheBackForwardCacheReconnectsAndCatchesUp(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.js("window.__states = []; progressClient.subscribeToConnection(c => window.__states.push(c.state));");
+      browser.upload(textFile(files, "finished-while-away.txt", 20));
+      String taskId = newestMyTask(browser);
+      browser.await(d -> runningCard(browser, taskId) != null);
+
+      // What the browser fires when it puts the page into the back/forward cache and brings it back.
+      browser.js("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}));");
+      server.awaitFinished(taskId).await(20, TimeUnit.SECONDS);
+      assertTrue(runningCard(browser, taskId) != null, "a cached page gets no updates (its socket is closed)");
+
+      browser.js("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}));");
+      browser.await(d -> "completed".equals(myTaskStatus(browser, taskId)) && runningCard(browser, taskId) == null);
+      awaitConnected(browser);
+      List<String> states = browser.js("return window.__states");
+      assertTrue(states.lastIndexOf("reconnecting") > 0 && states.lastIndexOf("connected") > states.lastIndexOf("reconnecting"),
+          "reconnecting, then connected: " + states);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void afterAServerRestartThePageReconnectsByItselfAndResynchronises(Vertx vertx) throws Exception {
     TestServer first = startServer(vertx, dataDir, Map.of());
     int port = first.port;

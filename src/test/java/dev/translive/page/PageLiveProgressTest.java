@@ -138,6 +138,37 @@ class PageLiveProgressTest {
   }
 
   @Test
+  void optedInUserIsNotifiedWhenTheirTaskFinishes(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    try (Browser browser = Browser.desktop()) {
+      // A recording stand-in for the Notification API, whose permission prompt a headless browser cannot answer.
+      browser.beforeEachPage("""
+          window.__notifications = [];
+          window.Notification = class {
+            static permission = 'default';
+            static requestPermission() { Notification.permission = 'granted'; return Promise.resolve('granted'); }
+            constructor(title, options) { window.__notifications.push(title + ' | ' + options.body); }
+          };""");
+      browser.open(server.port);
+      awaitConnected(browser);
+      assertEquals("false", browser.find("#notify-toggle").getDomAttribute("aria-pressed"));
+      browser.find("#notify-toggle").click();
+      browser.await(d -> "true".equals(browser.find("#notify-toggle").getDomAttribute("aria-pressed")));
+
+      browser.upload(textFile(files, "notify-me.txt", 5));
+      String taskId = newestMyTask(browser);
+      browser.await(d -> "completed".equals(myTaskStatus(browser, taskId)));
+      java.util.List<String> shown = browser.await(d -> {
+        java.util.List<String> n = browser.js("return window.__notifications");
+        return n.isEmpty() ? null : n;
+      });
+      assertEquals(java.util.List.of("Translation finished | notify-me.txt: Completed"), shown);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void cancelFromThePageStopsTheRunningTask(Vertx vertx) throws Exception {
     TestServer server = startServer(vertx, dataDir, Map.of());
     try (Browser browser = Browser.desktop()) {
