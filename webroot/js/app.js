@@ -355,7 +355,8 @@
   /**
    * The running tasks: the queue's running list, corrected by task messages newer than it (a task
    * started or finished since). A task the queue no longer lists is not shown as running, so a
-   * task that died never sticks at 99%.
+   * task that died never sticks at 99%. Comparing seqs across the two addresses relies on the server
+   * drawing them from one clock (SeqClock: wall-clock microseconds shared by all publishers).
    */
   function runningTasks() {
     const result = new Map();
