@@ -1,0 +1,217 @@
+package dev.translive.page;
+
+import static dev.translive.page.TranslivePage.awaitConnected;
+import static dev.translive.page.TranslivePage.myTaskStatus;
+import static dev.translive.page.TranslivePage.newestMyTask;
+import static dev.translive.page.TranslivePage.progressOf;
+import static dev.translive.page.TranslivePage.runningCard;
+import static dev.translive.page.TranslivePage.slow;
+import static dev.translive.page.TranslivePage.startServer;
+import static dev.translive.page.TranslivePage.textFile;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.translive.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The page when the bridge is degraded, unreachable, or its server restarts. */
+@ExtendWith(VertxExtension.class)
+class PageConnectionTest {
+  /** Counts GET /api/queue requests and the most ever in flight at once, before the page's scripts run. */
+  private static final String COUNT_QUEUE_POLLS = """
+      window.__polls = 0; window.__pollsInFlight = 0; window.__maxPollsInFlight = 0;
+      const realFetch = window.fetch.bind(window);
+      window.fetch = (url, init) => {
+        if (!String(url).includes('/api/queue')) return realFetch(url, init);
+        window.__polls++; window.__pollsInFlight++;
+        window.__maxPollsInFlight = Math.max(window.__maxPollsInFlight, window.__pollsInFlight);
+        return realFetch(url, init).finally(() => window.__pollsInFlight--);
+      };""";
+
+  @TempDir Path dataDir;
+  @TempDir Path files;
+
+  @Test
+  void withWebSocketDisabledProgressStillArrivesOverAnotherSockJsTransport(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of("bridge.disabledTransports", new JsonArray().add("WEBSOCKET")));
+    try (Browser browser = Browser.desktop()) {
+      JsonObject info = server.http.get("/eventbus/info").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
+      assertEquals(false, info.getBoolean("websocket"), "the server really refuses WebSocket: " + info);
+
+      boolean xhrSendWorks = sockJsXhrSendWorks(server);
+      browser.open(server.port);
+      String transport;
+      if (xhrSendWorks) {
+        awaitConnected(browser);
+        transport = browser.js("return progressClient.transport");
+        assertNotNull(transport);
+        assertNotEquals("websocket", transport);
+      } else {
+        // The server's SockJS XHR send path is broken (see sockJsXhrSendWorks): a bridge that opens but
+        // cannot carry frames must count as failed, so the page polls instead of flapping.
+        browser.await(d -> "polling".equals(browser.connectionState()));
+        transport = "polling";
+      }
+      String expectedState = browser.connectionState();
+
+      String taskId = server.submitText("over-xhr.txt", TestServer.sentences(40)).await(10, TimeUnit.SECONDS).getString("task_id");
+      double first = progressOf(browser.await(d -> {
+        Map<String, Object> c = runningCard(browser, taskId);
+        return c != null && progressOf(c) > 0 ? c : null;
+      }));
+      browser.await(d -> {
+        Map<String, Object> c = runningCard(browser, taskId);
+        return c != null && progressOf(c) > first;
+      });
+      browser.screenshot("5a-websocket-disabled-" + transport);
+      browser.await(d -> runningCard(browser, taskId) == null);
+      assertEquals(expectedState, browser.connectionState(), "no flapping");
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Whether SockJS's non-WebSocket transports can send: they POST to .../xhr_send, which Vert.x 5
+   * answers with 500 unless a BodyHandler runs before the SockJS handler.
+   */
+  private static boolean sockJsXhrSendWorks(TestServer server) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String session = "http://127.0.0.1:" + server.port + "/eventbus/000/probe" + System.nanoTime();
+    HttpResponse<String> opened = http.send(HttpRequest.newBuilder(URI.create(session + "/xhr"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals("o", opened.body().trim(), "SockJS XHR polling opens a session");
+    HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(session + "/xhr_send"))
+        .header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("[\"{\\\"type\\\":\\\"ping\\\"}\"]")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return sent.statusCode() == 204;
+  }
+
+  @Test
+  void withTheBridgeUnreachableThePagePollsAndReturnsToTheBridgeWhenItWorksAgain(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    try (Browser browser = Browser.desktop()) {
+      browser.beforeEachPage(COUNT_QUEUE_POLLS + "\nwindow.transliveClientOptions = {maxReconnectInterval: 2000};")
+          .blockUrls(List.of("*/eventbus/*"));
+      browser.open(server.port);
+      browser.await(d -> "polling".equals(browser.connectionState()));
+      assertNull(browser.js("return progressClient.transport"));
+
+      String taskId = server.submitText("polled.txt", TestServer.sentences(40)).await(10, TimeUnit.SECONDS).getString("task_id");
+      double first = progressOf(browser.await(d -> {
+        Map<String, Object> c = runningCard(browser, taskId);
+        return c != null && "translating".equals(c.get("stage")) && progressOf(c) > 0 ? c : null;
+      }));
+      browser.await(d -> progressOf(runningCard(browser, taskId)) > first);
+      assertEquals("polling", browser.connectionState());
+      browser.screenshot("5b-bridge-blocked-polling");
+      long polls = browser.<Long>js("return window.__polls");
+      assertTrue(polls >= 2, "GET /api/queue was polled: " + polls);
+      assertEquals(1L, browser.<Long>js("return window.__maxPollsInFlight"), "polls never overlap");
+
+      browser.blockUrls(List.of());
+      browser.await(Duration.ofSeconds(15), d -> "connected".equals(browser.connectionState()));
+      long pollsWhenBack = browser.<Long>js("return window.__polls");
+      browser.await(d -> runningCard(browser, taskId) == null);
+      assertEquals(pollsWhenBack, browser.<Long>js("return window.__polls"), "polling stops once the bridge works");
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void pageRestoredFromTheBackForwardCacheReconnectsAndCatchesUp(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.js("window.__states = []; progressClient.subscribeToConnection(c => window.__states.push(c.state));");
+      browser.upload(textFile(files, "finished-while-away.txt", 20));
+      String taskId = newestMyTask(browser);
+      browser.await(d -> runningCard(browser, taskId) != null);
+
+      // What the browser fires when it puts the page into the back/forward cache and brings it back.
+      browser.js("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}));");
+      server.awaitFinished(taskId).await(20, TimeUnit.SECONDS);
+      assertTrue(runningCard(browser, taskId) != null, "a cached page gets no updates (its socket is closed)");
+
+      browser.js("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}));");
+      browser.await(d -> "completed".equals(myTaskStatus(browser, taskId)) && runningCard(browser, taskId) == null);
+      awaitConnected(browser);
+      List<String> states = browser.js("return window.__states");
+      assertTrue(states.lastIndexOf("reconnecting") > 0 && states.lastIndexOf("connected") > states.lastIndexOf("reconnecting"),
+          "reconnecting, then connected: " + states);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void afterAServerRestartThePageReconnectsByItselfAndResynchronises(Vertx vertx) throws Exception {
+    TestServer first = startServer(vertx, dataDir, Map.of());
+    int port = first.port;
+    TestServer second = null;
+    try (Browser browser = Browser.desktop()) {
+      browser.open(port);
+      awaitConnected(browser);
+      browser.js("window.__states = []; progressClient.subscribeToConnection(c => window.__states.push(c.state));");
+      browser.upload(textFile(files, "interrupted.txt", 400));
+      String interrupted = newestMyTask(browser);
+      browser.await(d -> runningCard(browser, interrupted) != null);
+
+      first.stop().await(10, TimeUnit.SECONDS);
+      browser.await(d -> !"connected".equals(browser.connectionState()));
+      browser.screenshot("6-server-down");
+      second = TestServer.start(vertx, TestServer.config(dataDir, slow(Map.of("http.port", port)))).await(20, TimeUnit.SECONDS);
+      assertEquals(port, second.port);
+
+      browser.await(Duration.ofSeconds(40), d -> "connected".equals(browser.connectionState()));
+      List<String> states = browser.js("return window.__states");
+      assertTrue(states.indexOf("reconnecting") > 0 && states.lastIndexOf("connected") > states.indexOf("reconnecting"),
+          "reconnecting, then connected: " + states);
+
+      // Resynchronised: the interrupted task shows what the new server says of it, not a stale card.
+      TestServer restarted = second;
+      browser.await(d -> {
+        JsonObject truth = TranslivePage.taskOnServer(restarted, interrupted);
+        String status = truth.getString("status");
+        boolean cardShown = runningCard(browser, interrupted) != null;
+        return status == null
+            ? !cardShown && TranslivePage.myTaskText(browser, interrupted).contains("No longer known to the server")
+            : status.equals(myTaskStatus(browser, interrupted)) && cardShown == "running".equals(status);
+      });
+
+      browser.upload(textFile(files, "after-restart.txt", 20));
+      String fresh = browser.await(d -> {
+        String newest = newestMyTask(browser);
+        return newest.equals(interrupted) ? null : newest;
+      });
+      browser.await(d -> runningCard(browser, fresh) != null || TranslivePage.queueItem(browser, fresh) != null
+          || "completed".equals(myTaskStatus(browser, fresh)));
+      browser.screenshot("6-after-restart");
+    } finally {
+      if (second != null) {
+        second.stop().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

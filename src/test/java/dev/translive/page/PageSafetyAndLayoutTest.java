@@ -1,0 +1,155 @@
+package dev.translive.page;
+
+import static dev.translive.page.TranslivePage.awaitConnected;
+import static dev.translive.page.TranslivePage.myTaskStatus;
+import static dev.translive.page.TranslivePage.newestMyTask;
+import static dev.translive.page.TranslivePage.runningCard;
+import static dev.translive.page.TranslivePage.startServer;
+import static dev.translive.page.TranslivePage.textFile;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.translive.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+
+/** Hostile file names, narrow screens, keyboard use, the language switch, and the client's own rules. */
+@ExtendWith(VertxExtension.class)
+class PageSafetyAndLayoutTest {
+  private static final String HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt";
+
+  @TempDir Path dataDir;
+  @TempDir Path files;
+
+  @Test
+  void hostileFileNameIsShownAsTextEverywhere(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of("engines.demo.delayMs", 60));
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.upload(textFile(files, HOSTILE_NAME, 20));
+      String taskId = newestMyTask(browser);
+      // The name as the server keeps it: Netty's multipart decoder turns '=' (and ':', ',', ';') into spaces,
+      // which leaves the markup itself intact for this test.
+      String storedName = TranslivePage.taskOnServer(server, taskId).getString("filename");
+      assertTrue(storedName.startsWith("<img src") && storedName.endsWith("alert(1)>.txt"), storedName);
+      browser.await(d -> runningCard(browser, taskId) != null);
+      assertEquals(storedName, runningCard(browser, taskId).get("name"));
+      browser.screenshot("7-hostile-name-running");
+
+      browser.await(d -> "completed".equals(myTaskStatus(browser, taskId)));
+      assertEquals(storedName, browser.find(".my-task[data-task-id='" + taskId + "'] .task-name").getText());
+      browser.await(d -> browser.<Boolean>js(
+          "return [...document.querySelectorAll('#history-chart title')].some(t => t.textContent.startsWith(arguments[0]))", storedName));
+      assertTrue(browser.find("body").getText().contains(storedName), "the literal name is visible");
+      assertEquals(0L, browser.<Long>js("return document.querySelectorAll('img').length"), "no element was made from the name");
+      assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert(), "no script ran");
+      browser.screenshot("7-hostile-name-done");
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void narrowScreenHasNoHorizontalScrollAndTheChineseSwitchChangesTheTexts(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    String longName = "quarterly-report-of-the-regional-translation-department-without-any-spaces-at-all-2025.txt";
+    server.submitText(longName, TestServer.sentences(200)).await(10, TimeUnit.SECONDS);
+    server.submitText("queued-second.md", TestServer.sentences(5)).await(10, TimeUnit.SECONDS);
+    try (Browser browser = Browser.phone()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.await(d -> !browser.findAll(".running-task").isEmpty() && !browser.findAll(".queue-item").isEmpty());
+      assertEquals(360L, browser.<Long>js("return window.innerWidth"), "the viewport really is 360 px wide");
+      assertTrue(browser.<Long>js("return document.documentElement.scrollWidth") <= 360, "no horizontal scrollbar");
+      WebElement dropZone = browser.find("#drop-zone");
+      assertTrue(dropZone.isDisplayed());
+      assertTrue(browser.<Boolean>js("const r = arguments[0].getBoundingClientRect(); return r.left >= 0 && r.right <= 360 && r.top < window.innerHeight;", dropZone),
+          "the upload control is visible without scrolling sideways");
+      browser.screenshot("8-narrow-english");
+
+      browser.find("#language-toggle").click();
+      browser.await(d -> "翻译文档".equals(browser.find("#upload-title").getText()));
+      assertEquals("zh-CN", browser.js("return document.documentElement.lang"));
+      assertEquals("正在翻译", browser.find("#running-title").getText());
+      assertEquals("实时连接", browser.find("#connection-text").getText());
+      assertTrue(browser.find(".running-task .stage-label").getText().matches("翻译中|提取文本|查找重复文本|生成文档"));
+      assertTrue(browser.<Long>js("return document.documentElement.scrollWidth") <= 360, "no horizontal scrollbar in Chinese either");
+      browser.screenshot("8-narrow-chinese");
+
+      browser.driver.navigate().refresh();
+      browser.await(d -> "翻译文档".equals(browser.find("#upload-title").getText()));
+      browser.find("#language-toggle").click();
+      browser.await(d -> "Translate documents".equals(browser.find("#upload-title").getText()));
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void uploadAreaOpensTheFileDialogFromTheKeyboard(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      // Stands in for the native dialog, which a headless browser cannot show.
+      browser.js("window.__dialogs = 0; document.getElementById('file-input').addEventListener('click', e => { e.preventDefault(); window.__dialogs++; });");
+      WebElement zone = browser.find("#drop-zone");
+      assertEquals("0", zone.getDomAttribute("tabindex"));
+      assertEquals("button", zone.getDomAttribute("role"));
+      zone.sendKeys(Keys.ENTER);
+      browser.await(d -> browser.<Long>js("return window.__dialogs") == 1L);
+      zone.sendKeys(Keys.SPACE);
+      browser.await(d -> browser.<Long>js("return window.__dialogs") == 2L);
+      List<String> unlabelled = browser.js("""
+          return [...document.querySelectorAll('input, select')]
+            .filter(i => !(i.labels && i.labels.length) && !i.getAttribute('aria-label'))
+            .map(i => i.id);""");
+      assertTrue(unlabelled.isEmpty(), "every input has a label: " + unlabelled);
+      assertEquals("polite", browser.find("#announcer").getDomAttribute("aria-live"));
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void clientBacksOffWithFullJitterAndDropsStaleMessages(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      List<Long> delays = browser.js("""
+          const delay = createProgressClient.backoffDelay;
+          const low = () => 0, high = () => 0.999999, mid = () => 0.5;
+          return [delay(0, 2000, 30000, low), delay(0, 2000, 30000, high), delay(3, 2000, 30000, high),
+                  delay(10, 2000, 30000, high), delay(10, 2000, 30000, mid), delay(1000, 2000, 30000, high)];""");
+      assertEquals(List.of(0L, 1999L, 15999L, 29999L, 15000L, 29999L), delays, "uniform in [0, min(cap, base * 2^attempt))");
+
+      List<Boolean> accepted = browser.js("""
+          const filter = createProgressClient.createSeqFilter(2);
+          return [
+            filter.acceptTask({task_id: 'a', seq: 5}),
+            filter.acceptTask({task_id: 'a', seq: 5}),   // duplicate, e.g. pushed on register and in the snapshot
+            filter.acceptTask({task_id: 'a', seq: 4}),   // older progress arriving late
+            filter.acceptTask({task_id: 'b', seq: 1}),   // another task has its own order
+            filter.acceptTask({task_id: 'a', seq: 6}),
+            filter.acceptQueue({seq: 10}),
+            filter.acceptQueue({seq: 9}),
+            filter.acceptQueue({seq: 11}),
+          ];""");
+      assertEquals(List.of(true, false, false, true, true, true, false, true), accepted);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
