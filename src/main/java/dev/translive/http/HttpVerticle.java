@@ -105,6 +105,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(CorsHandler.create().addOriginWithRegex(".*").allowCredentials(true)
         .allowedMethod(io.vertx.core.http.HttpMethod.GET).allowedMethod(io.vertx.core.http.HttpMethod.POST)
         .allowedHeader("Content-Type"));
+    // SockJS's XHR send transport posts frames; its handler needs the body read first.
+    router.post("/eventbus/*").handler(BodyHandler.create().setHandleFileUploads(false).setBodyLimit(config.bridge().maxFrameBytes()));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).bridge(hub.bridgeOptions(), hub));
 
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.error("no such API path: " + ctx.request().path())));
