@@ -29,11 +29,14 @@ public final class Main {
     Vertx reader = Vertx.vertx();
     AppConfig config;
     try {
-      config = ConfigLoader.load(reader).eventually(reader::close).await();
+      config = ConfigLoader.load(reader).await();
     } catch (Exception e) {
       LOG.error("Cannot read the configuration: {}", e.getMessage());
       System.exit(1);
       return;
+    } finally {
+      // Closed only after the result arrived: closing first would stop the loop that delivers it.
+      reader.close();
     }
     // One registry for the Vert.x built-ins (HTTP, event bus, pools, JVM) and Translive's own meters.
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
