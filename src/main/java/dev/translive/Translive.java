@@ -52,12 +52,13 @@ public final class Translive {
     Store store = new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
     Translive app = new Translive(vertx, config, engines, store, metrics);
     return store.migrate()
-        .compose(v -> engines.start())
-        .compose(v -> app.deployAll())
+        // A new epoch per start: an earlier owner still running somewhere gets its writes refused.
+        .compose(v -> store.claimNextOwnership())
+        .compose(epoch -> engines.start().compose(v -> app.deployAll(epoch)))
         .map(v -> app);
   }
 
-  private Future<Void> deployAll() {
+  private Future<Void> deployAll(long ownerEpoch) {
     FormatRegistry formats = FormatRegistry.discover();
     SeqClock seq = new SeqClock();
     TaskIntake intake = new TaskIntake(vertx, formats, engines, config.dataDir(),
@@ -68,7 +69,7 @@ public final class Translive {
     return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
         // Translators first, so tasks recovered by the queue owner find one at once.
         .compose(v -> vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq, metrics)))
-        .compose(id -> record(id, vertx.deployVerticle(new QueueVerticle(config, store, intake, seq, metrics))))
+        .compose(id -> record(id, vertx.deployVerticle(new QueueVerticle(config, store, ownerEpoch, intake, seq, metrics))))
         .compose(id -> vertx.deployVerticle(() -> {
           HttpVerticle http = new HttpVerticle(config, intake, engines, bridges, health, metrics.registry());
           synchronized (https) {
@@ -111,7 +112,10 @@ public final class Translive {
   public Future<Void> undeploy() {
     List<Future<Void>> all = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
-      all.add(vertx.undeploy(deployments.get(i)));
+      // A fenced queue owner has already undeployed itself.
+      if (vertx.deploymentIDs().contains(deployments.get(i))) {
+        all.add(vertx.undeploy(deployments.get(i)));
+      }
     }
     return Future.join(all).compose(v -> engines.close()).compose(v -> store.close());
   }
