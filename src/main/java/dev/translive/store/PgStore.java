@@ -198,8 +198,9 @@ public final class PgStore implements Store {
             "SELECT * FROM tasks WHERE status NOT IN ('queued', 'running') AND finished_at < $1", Tuple.of(finishedBefore))
         .compose(expired -> {
           String[] ids = expired.stream().map(StoredTask::taskId).toArray(String[]::new);
-          return conn.preparedQuery("DELETE FROM tasks WHERE task_id = ANY($1)").execute(Tuple.of(ids))
-              .compose(v -> conn.preparedQuery("DELETE FROM task_transitions WHERE task_id = ANY($1)").execute(Tuple.of(ids)))
+          Tuple byIds = Tuple.tuple().addArrayOfString(ids);
+          return conn.preparedQuery("DELETE FROM tasks WHERE task_id = ANY($1)").execute(byIds)
+              .compose(v -> conn.preparedQuery("DELETE FROM task_transitions WHERE task_id = ANY($1)").execute(byIds))
               .map(v -> expired);
         }));
   }
@@ -255,7 +256,7 @@ public final class PgStore implements Store {
     }
     String[] hashes = byHash.keySet().toArray(String[]::new);
     return pool.preparedQuery("SELECT key_hash, translation FROM translation_memory WHERE key_hash = ANY($1)")
-        .execute(Tuple.of((Object) hashes))
+        .execute(Tuple.tuple().addArrayOfString(hashes))
         .compose(rows -> {
           Map<String, String> found = new HashMap<>();
           for (Row r : rows) {
@@ -265,7 +266,7 @@ public final class PgStore implements Store {
           // on): that writer stamps them with a fresh last_used anyway.
           return pool.preparedQuery("UPDATE translation_memory SET last_used = $1 WHERE key_hash IN (SELECT key_hash"
                   + " FROM translation_memory WHERE key_hash = ANY($2) ORDER BY key_hash FOR UPDATE SKIP LOCKED)")
-              .execute(Tuple.of(System.currentTimeMillis(), hashes))
+              .execute(Tuple.tuple().addLong(System.currentTimeMillis()).addArrayOfString(hashes))
               .map(v -> found);
         });
   }

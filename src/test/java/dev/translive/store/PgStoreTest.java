@@ -1,12 +1,17 @@
 package dev.translive.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on a real PostgreSQL, each test in a schema of its own (dropped afterwards).
@@ -16,6 +21,7 @@ class PgStoreTest extends StoreContractTest {
   static final String DEFAULT_URL = "postgresql://translive:translive@127.0.0.1:55432/translive";
 
   private String schema;
+  private final List<String> schemas = new ArrayList<>();
 
   static String url() {
     String fromEnv = System.getenv("TRANSLIVE_TEST_PG_URL");
@@ -28,18 +34,36 @@ class PgStoreTest extends StoreContractTest {
   @Override
   Store openStore(Vertx vertx, long maxMemoryEntries) {
     if (schema == null) {
-      String name = "test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-      admin(vertx, "CREATE SCHEMA " + name);
-      schema = name;
+      useFreshSchema();
     }
     PgConnectOptions options = PgConnectOptions.fromUri(url()).addProperty("search_path", schema);
     return new PgStore(vertx, options, PgStore.DEFAULT_POOL_SIZE, maxMemoryEntries);
   }
 
+  /** Stores opened from now on work in a new, empty schema. */
+  private void useFreshSchema() {
+    String name = "test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+    admin(vertx, "CREATE SCHEMA " + name);
+    schemas.add(name);
+    schema = name;
+  }
+
   @AfterEach
-  void dropSchema() {
-    if (schema != null) {
-      admin(vertx, "DROP SCHEMA " + schema + " CASCADE");
+  void dropSchemas() {
+    for (String name : schemas) {
+      admin(vertx, "DROP SCHEMA " + name + " CASCADE");
+    }
+  }
+
+  @Test
+  void nodesStartingTogetherMigrateTheSchemaOnce() throws Exception {
+    useFreshSchema();
+    List<Store> nodes = List.of(openStore(vertx, MEMORY_BOUND), openStore(vertx, MEMORY_BOUND), openStore(vertx, MEMORY_BOUND));
+    try {
+      await(Future.all(nodes.stream().map(Store::migrate).toList()));
+      assertEquals(1L, await(nodes.get(0).claimNextOwnership()), "one queue_owner row, so V3 ran once");
+    } finally {
+      nodes.forEach(node -> await(node.close()));
     }
   }
 

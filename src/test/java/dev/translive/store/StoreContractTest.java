@@ -264,6 +264,19 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void concurrentTakeOversFromTwoNodesEachGetAnEpochOfTheirOwn() throws Exception {
+    Store otherNode = open();
+    await(otherNode.migrate());
+    List<Future<Long>> claims = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      claims.add((i % 2 == 0 ? store : otherNode).claimNextOwnership());
+    }
+    await(Future.all(claims));
+    assertEquals(20, claims.stream().map(Future::result).distinct().count());
+    assertEquals(20L, await(store.claimOwnership(0)));
+  }
+
+  @Test
   void writesOfASupersededOwnerFailAndChangeNothing() {
     assertEquals(1L, await(store.claimOwnership(1)));
     await(store.insertTask(queuedTask("t1", 1), 1));
