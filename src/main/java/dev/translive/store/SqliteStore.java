@@ -95,26 +95,31 @@ public final class SqliteStore implements Store {
   @Override
   public Future<Long> claimOwnership(long epoch) {
     return run(() -> {
+      long[] claimed = new long[1];
       inTransaction(() -> {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE queue_owner SET epoch=? WHERE id=1 AND epoch<?")) {
           ps.setLong(1, epoch);
           ps.setLong(2, epoch);
           ps.executeUpdate();
         }
+        claimed[0] = currentEpoch();
       });
-      return currentEpoch();
+      return claimed[0];
     });
   }
 
   @Override
   public Future<Long> claimNextOwnership() {
     return run(() -> {
+      long[] claimed = new long[1];
       inTransaction(() -> {
         try (Statement s = connection.createStatement()) {
           s.executeUpdate("UPDATE queue_owner SET epoch=epoch+1 WHERE id=1");
         }
+        // Read in the same transaction, so another process's claim cannot slip in between.
+        claimed[0] = currentEpoch();
       });
-      return currentEpoch();
+      return claimed[0];
     });
   }
 
