@@ -95,6 +95,7 @@
     let bus = null; // the current EventBus, opening or open; null between attempts
     let busOpen = false;
     let busVerified = false; // it has answered a snapshot request
+    let everVerified = false; // some earlier socket worked: a new one is a reconnect (the server counts them)
     let failedAttempts = 0; // consecutive attempts that never opened
     let reconnectTimer = null;
 
@@ -232,11 +233,12 @@
         }
       }, opt.snapshotTimeout);
       try {
-        eb.send(SNAPSHOT_ADDRESS, {}, (err, reply) => {
+        eb.send(SNAPSHOT_ADDRESS, { reconnect: everVerified && !busVerified }, (err, reply) => {
           clearTimeout(watchdog);
           if (bus !== eb) return;
           if (!busVerified) {
             busVerified = true;
+            everVerified = true;
             failedAttempts = 0;
             stopPolling();
           }

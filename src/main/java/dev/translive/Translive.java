@@ -1,6 +1,8 @@
 package dev.translive;
 
 import dev.translive.bus.SeqClock;
+import dev.translive.cluster.QueueOwnership;
+import dev.translive.tcp.TcpBridgeVerticle;
 import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.format.FormatRegistry;
@@ -32,6 +34,8 @@ public final class Translive {
   private final BridgeGroup bridges;
   private final List<String> deployments = new ArrayList<>();
   private HttpVerticle firstHttp;
+  private QueueOwnership ownership;
+  private volatile String queueDeployment;
 
   private Translive(Vertx vertx, AppConfig config, EngineRegistry engines, Store store, ServiceMetrics metrics) {
     this.vertx = vertx;
@@ -52,13 +56,12 @@ public final class Translive {
     Store store = new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
     Translive app = new Translive(vertx, config, engines, store, metrics);
     return store.migrate()
-        // A new epoch per start: an earlier owner still running somewhere gets its writes refused.
-        .compose(v -> store.claimNextOwnership())
-        .compose(epoch -> engines.start().compose(v -> app.deployAll(epoch)))
+        .compose(v -> engines.start())
+        .compose(v -> app.deployAll())
         .map(v -> app);
   }
 
-  private Future<Void> deployAll(long ownerEpoch) {
+  private Future<Void> deployAll() {
     FormatRegistry formats = FormatRegistry.discover();
     SeqClock seq = new SeqClock();
     TaskIntake intake = new TaskIntake(vertx, formats, engines, config.dataDir(),
@@ -66,35 +69,50 @@ public final class Translive {
     var health = HealthChecksFactory.create(vertx, config, store, engines);
     health.register("bridge", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK(bridges.backlog())));
     List<HttpVerticle> https = new ArrayList<>();
-    return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
-        // Translators first, so tasks recovered by the queue owner find one at once.
-        .compose(v -> vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq, metrics)))
-        .compose(id -> record(id, vertx.deployVerticle(new QueueVerticle(config, store, ownerEpoch, intake, seq, metrics))))
-        .compose(id -> vertx.deployVerticle(() -> {
-          HttpVerticle http = new HttpVerticle(config, intake, engines, bridges, health, metrics.registry());
-          synchronized (https) {
-            https.add(http);
-          }
-          return http;
-        }, new DeploymentOptions().setInstances(config.http().instances())))
-        .onSuccess(id -> {
-          deployments.add(id);
-          firstHttp = https.get(0);
-        })
-        .mapEmpty();
+    Future<Void> chain = vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString());
+    if (config.hasRole("translator")) {
+      // Translators first, so tasks recovered by the queue owner find one at once.
+      chain = chain.compose(v -> record(vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq, metrics))));
+    }
+    if (config.hasRole("queue")) {
+      // A new epoch per take-over: an earlier owner still running somewhere gets its writes refused.
+      ownership = new QueueOwnership(vertx, () -> store.claimNextOwnership()
+          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, epoch, intake, seq, metrics)))
+          .onSuccess(id -> queueDeployment = id));
+      // A single node becomes the owner before it serves; a cluster node waits for its turn in the background.
+      chain = chain.compose(v -> ownership.start(!config.cluster().enabled()));
+    }
+    if (config.hasRole("http")) {
+      chain = chain.compose(v -> record(vertx.deployVerticle(() -> {
+        HttpVerticle http = new HttpVerticle(config, intake, engines, bridges, health, metrics.registry());
+        synchronized (https) {
+          https.add(http);
+        }
+        return http;
+      }, new DeploymentOptions().setInstances(config.http().instances()))))
+          .onSuccess(v -> firstHttp = https.get(0));
+    }
+    if (config.tcpBridgePort() > 0) {
+      chain = chain.compose(v -> record(vertx.deployVerticle(new TcpBridgeVerticle(config.tcpBridgeHost(), config.tcpBridgePort()))));
+    }
+    return chain;
   }
 
-  private Future<String> record(String previous, Future<String> next) {
-    deployments.add(previous);
-    return next.onSuccess(deployments::add);
+  private Future<Void> record(Future<String> deployment) {
+    return deployment.onSuccess(deployments::add).mapEmpty();
   }
 
+  /** The HTTP port, or -1 when this process has no http role. */
   public int httpPort() {
-    return firstHttp.actualPort();
+    return firstHttp == null ? -1 : firstHttp.actualPort();
   }
 
   public AppConfig config() {
     return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
   }
 
   public EngineRegistry engines() {
@@ -110,6 +128,12 @@ public final class Translive {
   }
 
   public Future<Void> undeploy() {
+    if (ownership != null) {
+      ownership.stop();
+    }
+    if (queueDeployment != null) {
+      deployments.add(0, queueDeployment);
+    }
     List<Future<Void>> all = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       // A fenced queue owner has already undeployed itself.

@@ -28,6 +28,8 @@ public final class Addresses {
   public static final String QUEUE_FINISHED = "translive.internal.queue.finished";
   /** The queue owner hands a task to a free translator (point to point). */
   public static final String TRANSLATOR_RUN = "translive.internal.translator.run";
+  /** Translators tell the queue owner, every few seconds, which tasks they hold (publish). */
+  public static final String TRANSLATOR_HEARTBEAT = "translive.internal.translator.heartbeat";
   /** The queue owner tells every translator to abandon a task (publish). */
   public static final String TRANSLATOR_CANCEL = "translive.internal.translator.cancel";
 }

@@ -84,6 +84,44 @@ public final class AppConfig {
     return dataDir;
   }
 
+  /** The parts of the service this process plays: any of http, queue, translator. */
+  public List<String> roles() {
+    return raw.getJsonArray("roles", new JsonArray().add("http").add("queue").add("translator")).stream()
+        .map(Object::toString).toList();
+  }
+
+  public boolean hasRole(String role) {
+    return roles().contains(role);
+  }
+
+  public record Cluster(boolean enabled, String name, String host, int port, List<String> members, int heartbeatSeconds,
+      int maxNoHeartbeatSeconds) {}
+
+  public Cluster cluster() {
+    JsonObject c = section("cluster");
+    return new Cluster(c.getBoolean("enabled", false), c.getString("name", "translive"), c.getString("host", "127.0.0.1"),
+        c.getInteger("port", 5701), c.getJsonArray("members", new JsonArray().add("127.0.0.1")).stream().map(Object::toString).toList(),
+        c.getInteger("heartbeatSeconds", 1), c.getInteger("maxNoHeartbeatSeconds", 5));
+  }
+
+  /** "sqlite" (single node, the default) or "postgres" (cluster). */
+  public String storeType() {
+    return section("store").getString("type", "sqlite");
+  }
+
+  public String postgresUrl() {
+    return section("store").getString("postgresUrl");
+  }
+
+  /** Port of the TCP event-bus bridge for non-JVM services; 0 keeps it off. */
+  public int tcpBridgePort() {
+    return section("tcpBridge").getInteger("port", 0);
+  }
+
+  public String tcpBridgeHost() {
+    return section("tcpBridge").getString("host", "127.0.0.1");
+  }
+
   /** Hours a finished task and its files are kept; 0 keeps them forever. */
   public double retentionHours() {
     return section("retention").getDouble("finishedHours", 168.0);

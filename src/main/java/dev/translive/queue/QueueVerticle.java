@@ -44,6 +44,8 @@ public final class QueueVerticle extends VerticleBase {
   /** A translator that does not confirm a cancel in this time is presumed gone. */
   private static final long CANCEL_GRACE_MS = 3000;
   private static final long DISPATCH_RETRY_MS = 1000;
+  /** A running task no translator has claimed for this long lost its translator and goes back to the queue. */
+  private static final long TRANSLATOR_LOST_MS = 10_000;
   /** Finished tasks kept for status and downloads. */
   private static final int MAX_FINISHED_KEPT = 1000;
   private static final long RETENTION_CHECK_MS = 3_600_000;
@@ -61,6 +63,7 @@ public final class QueueVerticle extends VerticleBase {
   private final ServiceMetrics metrics;
   private final Path incomingDir;
   private final Path dataDir;
+  private final boolean clustered;
 
   private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
   private final LinkedHashMap<String, TaskRecord> queued = new LinkedHashMap<>();
@@ -83,6 +86,7 @@ public final class QueueVerticle extends VerticleBase {
     this.intake = intake;
     this.seq = seq;
     this.dataDir = config.dataDir();
+    this.clustered = config.cluster().enabled();
     this.incomingDir = config.dataDir().resolve("incoming");
     this.history = new History(settings.historyMaxTasks());
   }
@@ -90,15 +94,17 @@ public final class QueueVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    bus.<JsonObject>localConsumer(Addresses.QUEUE_ENQUEUE, msg -> replyAsync(msg, m -> enqueue(TaskSpec.fromJson(m.body()))));
-    bus.<Buffer>consumer(Addresses.TASKS_SUBMIT, msg -> replyAsync(msg, this::submitFromBus));
+    // Cluster-wide consumers: the HTTP edge and the translators may be on other nodes.
+    bus.<JsonObject>consumer(Addresses.QUEUE_ENQUEUE, msg -> replyAsync(msg, m -> enqueue(TaskSpec.fromJson(m.body()))));
+    bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> replyAsync(msg, this::submitFromBus));
+    bus.<JsonObject>consumer(Addresses.TRANSLATOR_HEARTBEAT, msg -> onHeartbeat(msg.body()));
     bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> reply(msg, m -> cancel(str(m.body(), "task_id"), m.body().getString("token"))));
     bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> reply(msg, m -> {
       TaskRecord task = find(str(m.body(), "task_id"));
       return taskJson(task, settings.showFilenames() || ownedBy(task, m.body().getString("token")));
     }));
-    bus.<JsonObject>localConsumer(Addresses.QUEUE_AUTHORIZE, msg -> reply(msg, m -> authorizeResult(m.body())));
-    bus.<JsonObject>localConsumer(Addresses.QUEUE_HISTORY, msg -> msg.reply(historyJson()));
+    bus.<JsonObject>consumer(Addresses.QUEUE_AUTHORIZE, msg -> reply(msg, m -> authorizeResult(m.body())));
+    bus.<JsonObject>consumer(Addresses.QUEUE_HISTORY, msg -> msg.reply(historyJson()));
     bus.<JsonObject>consumer(Addresses.QUEUE_FINISHED, msg -> reply(msg, m -> finished(m.body())));
     bus.consumer(Addresses.SNAPSHOT, msg -> msg.reply(snapshot()));
     bus.<JsonObject>consumer(Addresses.PROGRESS, msg -> onProgress(msg.body()));
@@ -118,6 +124,7 @@ public final class QueueVerticle extends VerticleBase {
         .onSuccess(v -> {
           expireOldTasks();
           vertx.setPeriodic(RETENTION_CHECK_MS, id -> expireOldTasks());
+          vertx.setPeriodic(TRANSLATOR_LOST_MS / 4, id -> requeueLostTasks());
           dispatch();
           publishQueue();
         });
@@ -130,9 +137,18 @@ public final class QueueVerticle extends VerticleBase {
     taskCounter = Math.max(taskCounter, row.queueNo());
     tasks.put(task.id(), task);
     switch (row.status()) {
-      case "queued", "running" -> {
-        task.resumed = "running".equals(row.status());
-        queued.put(task.id(), task);
+      case "queued" -> queued.put(task.id(), task);
+      case "running" -> {
+        task.resumed = true;
+        if (clustered) {
+          // Its translator may still be alive on another node: wait for its heartbeat before re-running it.
+          task.stage = Stage.fromWire(row.stage()).terminal() ? Stage.EXTRACTING : Stage.fromWire(row.stage());
+          task.startedAt = row.startedAt();
+          task.lastSeen = System.currentTimeMillis();
+          running.put(task.id(), task);
+        } else {
+          queued.put(task.id(), task);
+        }
       }
       default -> {
         task.stage = Stage.fromWire(row.stage());
@@ -170,19 +186,39 @@ public final class QueueVerticle extends VerticleBase {
 
   // ---- admission -------------------------------------------------------------------------
 
-  private Future<JsonObject> submitFromBus(Message<Buffer> msg) {
-    String filename = msg.headers().get("filename");
+  /**
+   * A submit from a service: a Buffer body with headers (the contract), or, for non-JVM clients on
+   * the TCP bridge, a JSON body with the same fields and the document in {@code content} (text) or
+   * {@code content_base64}.
+   */
+  private Future<JsonObject> submitFromBus(Message<Object> msg) {
+    if (msg.body() instanceof JsonObject json) {
+      String content = json.getString("content");
+      String base64 = json.getString("content_base64");
+      Buffer bytes = base64 != null ? Buffer.buffer(java.util.Base64.getDecoder().decode(base64))
+          : Buffer.buffer(content == null ? "" : content);
+      io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual"}) {
+        if (json.getValue(key) != null) {
+          headers.add(key, String.valueOf(json.getValue(key)));
+        }
+      }
+      return submit(headers, bytes);
+    }
+    return submit(msg.headers(), msg.body() instanceof Buffer b ? b : Buffer.buffer());
+  }
+
+  private Future<JsonObject> submit(io.vertx.core.MultiMap headers, Buffer body) {
+    String filename = headers.get("filename");
     if (filename == null || filename.isBlank()) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.error("header 'filename' is required"));
     }
     if (queued.size() >= settings.maxQueued()) {
       return Future.failedFuture(queueFull());
     }
-    TaskIntake.Request request = new TaskIntake.Request(filename, msg.headers().get("source_lang"),
-        msg.headers().get("target_lang"), msg.headers().get("engine"),
-        Boolean.parseBoolean(msg.headers().get("bilingual")), "bus");
+    TaskIntake.Request request = new TaskIntake.Request(filename, headers.get("source_lang"),
+        headers.get("target_lang"), headers.get("engine"), Boolean.parseBoolean(headers.get("bilingual")), "bus");
     Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
-    Buffer body = msg.body() == null ? Buffer.buffer() : msg.body();
     return vertx.fileSystem().writeFile(temp.toString(), body)
         .compose(v -> intake.accept(request, temp))
         .compose(this::enqueue);
@@ -247,7 +283,9 @@ public final class QueueVerticle extends VerticleBase {
     for (TaskRecord task : handOff) {
       JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task)).put("resumed", task.resumed)
           .put("display_name", displayName(task));
-      bus.request(Addresses.TRANSLATOR_RUN, run, new DeliveryOptions().setSendTimeout(10_000))
+      task.lastSeen = System.currentTimeMillis();
+      bus.<JsonObject>request(Addresses.TRANSLATOR_RUN, run, new DeliveryOptions().setSendTimeout(10_000))
+          .onSuccess(reply -> task.translator = reply.body().getString("translator"))
           .onFailure(err -> requeueAfterFailedHandOff(task, err));
     }
   }
@@ -272,6 +310,37 @@ public final class QueueVerticle extends VerticleBase {
         dispatchRetryScheduled = false;
         dispatch();
       });
+    }
+  }
+
+  // ---- translators' heartbeats -----------------------------------------------------------
+
+  /** A translator says which tasks it holds; a task held twice is cancelled on the translator that should not run it. */
+  private void onHeartbeat(JsonObject beat) {
+    String translator = beat.getString("translator");
+    long now = System.currentTimeMillis();
+    for (Object id : beat.getJsonArray("tasks", new JsonArray())) {
+      TaskRecord task = tasks.get(String.valueOf(id));
+      if (task != null && running.containsKey(task.id()) && (task.translator == null || task.translator.equals(translator))) {
+        task.translator = translator;
+        task.lastSeen = now;
+      } else if (task == null || queued.containsKey(task.id()) || running.containsKey(task.id())) {
+        // Unknown here, waiting again, or run elsewhere: only one translator may finish it.
+        bus.publish(Addresses.TRANSLATOR_CANCEL, new JsonObject().put("task_id", String.valueOf(id)).put("translator", translator));
+      }
+    }
+  }
+
+  /** Running tasks whose translator went silent (its node died) go back to the head of the queue. */
+  private void requeueLostTasks() {
+    long now = System.currentTimeMillis();
+    List<TaskRecord> lost = running.values().stream().filter(t -> now - t.lastSeen > TRANSLATOR_LOST_MS).toList();
+    for (TaskRecord task : lost) {
+      LOG.warn("Task {} lost its translator (no heartbeat for {} s); it runs again from the head of the queue",
+          task.id(), TRANSLATOR_LOST_MS / 1000);
+      task.resumed = true;
+      task.translator = null;
+      requeueAfterFailedHandOff(task, new IllegalStateException("translator lost"));
     }
   }
 

@@ -22,6 +22,9 @@ final class TaskRecord {
   boolean cancelRequested;
   /** Recovered after a crash while it was running: it starts again and reuses what was translated. */
   boolean resumed;
+  /** The translator running it, and when a heartbeat last said so. */
+  String translator;
+  long lastSeen;
 
   TaskRecord(TaskSpec spec, byte[] tokenHash, long createdAt, long number) {
     this.spec = spec;

@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TranslatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TranslatorVerticle.class);
+  /** How often the queue owner hears which tasks this translator holds. */
+  static final long HEARTBEAT_MS = 2000;
+  /** A finished task is reported until the queue owner (perhaps a new one after failover) acknowledges. */
+  private static final long REPORT_RETRY_MS = 1000;
+  private static final int REPORT_ATTEMPTS = 120;
   /** Intermediate progress is published at most this often per task (stage changes always are). */
   private static final long PROGRESS_INTERVAL_MS = 100;
 
@@ -41,6 +46,9 @@ public final class TranslatorVerticle extends VerticleBase {
   private final Store memory;
   private final ServiceMetrics metrics;
   private final Map<String, TaskRun> runs = new LinkedHashMap<>();
+  /** Finished tasks whose report the queue owner has not acknowledged yet; still claimed in heartbeats. */
+  private final Map<String, JsonObject> unreported = new LinkedHashMap<>();
+  private final String translatorId = "tr-" + java.util.UUID.randomUUID();
 
   /** @param memory where translations are remembered, so a repeated or resumed task pays only for new segments */
   public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, SeqClock seq,
@@ -56,16 +64,22 @@ public final class TranslatorVerticle extends VerticleBase {
   public Future<?> start() {
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_RUN, msg -> {
       TaskSpec spec = TaskSpec.fromJson(msg.body().getJsonObject("spec"));
-      msg.reply(new JsonObject().put("accepted", true));
+      if (runs.containsKey(spec.taskId())) {
+        msg.reply(new JsonObject().put("accepted", true).put("translator", translatorId));
+        return; // a repeated hand-off of a task this translator already runs
+      }
+      msg.reply(new JsonObject().put("accepted", true).put("translator", translatorId));
       run(spec, msg.body().getString("display_name", spec.filename()), msg.body().getDouble("pace"),
           msg.body().getBoolean("resumed", false));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_CANCEL, msg -> {
+      String only = msg.body().getString("translator");
       TaskRun run = runs.get(msg.body().getString("task_id"));
-      if (run != null) {
+      if (run != null && (only == null || only.equals(translatorId))) {
         run.cancel();
       }
     });
+    vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat());
     return Future.succeededFuture();
   }
 
@@ -99,6 +113,26 @@ public final class TranslatorVerticle extends VerticleBase {
 
   private record Outcome(Stage stage, String message, String error) {}
 
+  private void heartbeat() {
+    io.vertx.core.json.JsonArray held = new io.vertx.core.json.JsonArray();
+    runs.keySet().forEach(held::add);
+    unreported.keySet().forEach(held::add);
+    vertx.eventBus().publish(Addresses.TRANSLATOR_HEARTBEAT, new JsonObject().put("translator", translatorId).put("tasks", held));
+  }
+
+  /** Reports until acknowledged: after a failover the new queue owner must still learn the outcome. */
+  private Future<Void> report(JsonObject report, int attempt) {
+    return vertx.eventBus().request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          if (attempt >= REPORT_ATTEMPTS) {
+            LOG.error("Queue owner never acknowledged the end of {}: {}", report.getString("task_id"), err.getMessage());
+            return Future.failedFuture(err);
+          }
+          return vertx.timer(REPORT_RETRY_MS).compose(v -> report(report, attempt + 1));
+        });
+  }
+
   private void finish(TaskRun run, Outcome outcome) {
     runs.remove(run.spec.taskId());
     if (outcome.stage() == Stage.FAILED) {
@@ -112,14 +146,23 @@ public final class TranslatorVerticle extends VerticleBase {
         .put("error", outcome.error())
         .put("translated_segments", run.translatedByEngine)
         .put("translate_seconds", run.translateSeconds());
-    // The queue learns first, so a client that reacts to task_completed finds the result ready.
-    vertx.eventBus().request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(10_000))
-        .onFailure(err -> LOG.warn("Queue owner did not acknowledge the end of {}: {}", run.spec.taskId(), err.getMessage()))
-        .eventually(() -> {
-          publish(Messages.taskCompleted(seq.next(), run.spec.taskId(), run.displayName, outcome.stage(),
-              outcome.message(), duration));
-          return Future.succeededFuture();
+    // The queue learns first, so a client that reacts to task_completed finds the result ready;
+    // task_completed goes out after the first attempt either way, so clients never wait on a failover.
+    String taskId = run.spec.taskId();
+    unreported.put(taskId, report);
+    Promise<Void> firstAttempt = Promise.promise();
+    vertx.eventBus().request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
+        .onSuccess(ack -> {
+          unreported.remove(taskId);
+          firstAttempt.tryComplete();
+        })
+        .onFailure(err -> {
+          LOG.warn("Queue owner did not acknowledge the end of {} yet: {}", taskId, err.getMessage());
+          firstAttempt.tryComplete();
+          report(report, 1).onComplete(ar -> unreported.remove(taskId));
         });
+    firstAttempt.future().onComplete(v -> publish(Messages.taskCompleted(seq.next(), taskId, run.displayName, outcome.stage(),
+        outcome.message(), duration)));
   }
 
   private void publish(JsonObject message) {

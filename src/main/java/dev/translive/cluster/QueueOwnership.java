@@ -1,0 +1,82 @@
+package dev.translive.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Lock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes exactly one queue owner run in the cluster. Every node with the queue role waits for a
+ * cluster-wide lock (Hazelcast releases it when the holder's node leaves the cluster); the holder
+ * then takes a new fencing epoch in the store and deploys the QueueVerticle, whose writes carry the
+ * epoch, so an old owner cut off by a partition cannot change anything. On one node the lock is
+ * simply local and taken at once.
+ */
+public final class QueueOwnership {
+  private static final Logger LOG = LoggerFactory.getLogger(QueueOwnership.class);
+  static final String LOCK = "translive.queue.owner";
+  /** How long one wait for the lock lasts before it is renewed; the wait itself is unbounded. */
+  private static final long LOCK_WAIT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final Supplier<Future<String>> becomeOwner;
+  private volatile boolean stopped;
+  private Lock lock;
+
+  /**
+   * @param becomeOwner claims the next epoch and deploys the queue owner; its deployment id
+   */
+  public QueueOwnership(Vertx vertx, Supplier<Future<String>> becomeOwner) {
+    this.vertx = vertx;
+    this.becomeOwner = becomeOwner;
+  }
+
+  /** Completes once this node is the owner (single node) or is waiting its turn (cluster). */
+  public Future<Void> start(boolean waitUntilOwner) {
+    Future<Void> owner = campaign();
+    return waitUntilOwner ? owner : Future.succeededFuture();
+  }
+
+  private Future<Void> campaign() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    return vertx.sharedData().getLockWithTimeout(LOCK, LOCK_WAIT_MS)
+        .recover(err -> stopped ? Future.failedFuture(err) : campaign().<Lock>map(v -> null))
+        .compose(acquired -> {
+          if (acquired == null) {
+            return Future.succeededFuture();
+          }
+          lock = acquired;
+          LOG.info("This node is now the queue owner");
+          return becomeOwner.get()
+              .onFailure(err -> {
+                LOG.error("Could not start the queue owner: {}", err.getMessage());
+                release();
+              })
+              .mapEmpty();
+        });
+  }
+
+  /** The owner stepped down (fenced): let another node, or this one again, take over. */
+  public void ownerStopped() {
+    release();
+    if (!stopped) {
+      vertx.setTimer(1000, id -> campaign());
+    }
+  }
+
+  private void release() {
+    if (lock != null) {
+      lock.release();
+      lock = null;
+    }
+  }
+
+  public void stop() {
+    stopped = true;
+    release();
+  }
+}
