@@ -24,3 +24,4 @@ deps-run:
 
 deps-test:
 	@scripts/install-deps.sh test
+	@scripts/postgres.sh start

@@ -75,7 +75,9 @@ public final class Translive {
       chain = chain.compose(v -> record(vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq, metrics))));
     }
     if (config.hasRole("queue")) {
-      ownership = new QueueOwnership(vertx, () -> vertx.deployVerticle(new QueueVerticle(config, store, intake, seq, metrics))
+      // A new epoch per take-over: an earlier owner still running somewhere gets its writes refused.
+      ownership = new QueueOwnership(vertx, () -> store.claimNextOwnership()
+          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, epoch, intake, seq, metrics)))
           .onSuccess(id -> queueDeployment = id));
       // A single node becomes the owner before it serves; a cluster node waits for its turn in the background.
       chain = chain.compose(v -> ownership.start(!config.cluster().enabled()));
@@ -134,7 +136,10 @@ public final class Translive {
     }
     List<Future<Void>> all = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
-      all.add(vertx.undeploy(deployments.get(i)));
+      // A fenced queue owner has already undeployed itself.
+      if (vertx.deploymentIDs().contains(deployments.get(i))) {
+        all.add(vertx.undeploy(deployments.get(i)));
+      }
     }
     return Future.join(all).compose(v -> engines.close()).compose(v -> store.close());
   }

@@ -8,6 +8,7 @@ import dev.translive.bus.Stage;
 import dev.translive.bus.TransliveException;
 import dev.translive.config.AppConfig;
 import dev.translive.ops.ServiceMetrics;
+import dev.translive.store.FencedException;
 import dev.translive.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -54,6 +55,9 @@ public final class QueueVerticle extends VerticleBase {
   private final AppConfig.Queue settings;
   private final long retentionMs;
   private final Store store;
+  /** This owner's epoch; the store refuses its writes once another owner claims a newer one. */
+  private final long ownerEpoch;
+  private boolean fenced;
   private final TaskIntake intake;
   private final SeqClock seq;
   private final ServiceMetrics metrics;
@@ -73,11 +77,12 @@ public final class QueueVerticle extends VerticleBase {
   private boolean dispatchRetryScheduled;
   private EventBus bus;
 
-  public QueueVerticle(AppConfig config, Store store, TaskIntake intake, SeqClock seq, ServiceMetrics metrics) {
+  public QueueVerticle(AppConfig config, Store store, long ownerEpoch, TaskIntake intake, SeqClock seq, ServiceMetrics metrics) {
     this.metrics = metrics;
     this.settings = config.queue();
     this.retentionMs = (long) (config.retentionHours() * 3_600_000L);
     this.store = store;
+    this.ownerEpoch = ownerEpoch;
     this.intake = intake;
     this.seq = seq;
     this.dataDir = config.dataDir();
@@ -163,7 +168,7 @@ public final class QueueVerticle extends VerticleBase {
     if (retentionMs <= 0) {
       return;
     }
-    store.deleteFinishedBefore(System.currentTimeMillis() - retentionMs)
+    store.deleteFinishedBefore(System.currentTimeMillis() - retentionMs, ownerEpoch)
         .onSuccess(expired -> {
           for (Store.StoredTask row : expired) {
             TaskRecord task = tasks.remove(row.taskId());
@@ -175,7 +180,8 @@ public final class QueueVerticle extends VerticleBase {
             LOG.info("Removed {} finished tasks and their files past the retention period", expired.size());
           }
         })
-        .onFailure(err -> LOG.warn("Retention sweep failed: {}", err.getMessage()));
+        .onFailure(err -> LOG.warn("Retention sweep failed: {}", err.getMessage()))
+        .onFailure(this::stopIfFenced);
   }
 
   // ---- admission -------------------------------------------------------------------------
@@ -230,7 +236,8 @@ public final class QueueVerticle extends VerticleBase {
     queued.put(task.id(), task);
     int position = queued.size();
     return store.insertTask(new Store.StoredTask(task.id(), task.number, java.util.HexFormat.of().formatHex(task.tokenHash),
-            spec.toJson(), "queued", Stage.QUEUED.wire(), 0, null, null, task.createdAt, null, null))
+            spec.toJson(), "queued", Stage.QUEUED.wire(), 0, null, null, task.createdAt, null, null), ownerEpoch)
+        .onFailure(this::stopIfFenced)
         .recover(err -> {
           tasks.remove(task.id());
           queued.remove(task.id());
@@ -379,8 +386,9 @@ public final class QueueVerticle extends VerticleBase {
         .put("finished_at", TaskRecord.seconds(task.finishedAt));
     history.add(entry);
     metrics.taskFinished(task.spec.engine(), task.status(), entry.getDouble("duration_seconds"));
-    store.addHistory(task.id(), task.finishedAt, entry, settings.historyMaxTasks())
-        .onFailure(err -> LOG.warn("Cannot store history: {}", err.getMessage()));
+    store.addHistory(task.id(), task.finishedAt, entry, settings.historyMaxTasks(), ownerEpoch)
+        .onFailure(err -> LOG.warn("Cannot store history: {}", err.getMessage()))
+        .onFailure(this::stopIfFenced);
     return new JsonObject().put("task_id", task.id()).put("status", task.status());
   }
 
@@ -413,7 +421,18 @@ public final class QueueVerticle extends VerticleBase {
   /** Writes the task's status; failures are logged, the in-memory state stays authoritative until restart. */
   private void persist(TaskRecord task) {
     store.updateTask(task.id(), task.status(), task.stage.wire(), task.progress, task.error, task.message,
-        task.startedAt, task.finishedAt).onFailure(err -> LOG.warn("Cannot store the state of {}: {}", task.id(), err.getMessage()));
+        task.startedAt, task.finishedAt, ownerEpoch)
+        .onFailure(err -> LOG.warn("Cannot store the state of {}: {}", task.id(), err.getMessage()))
+        .onFailure(this::stopIfFenced);
+  }
+
+  /** Another node owns the queue now: this one must stop deciding anything, so it undeploys itself. */
+  private void stopIfFenced(Throwable err) {
+    if (err instanceof FencedException && !fenced) {
+      fenced = true;
+      LOG.error("This node is no longer the queue owner ({}); stopping its queue", err.getMessage());
+      vertx.undeploy(deploymentID());
+    }
   }
 
   private void evictOldFinished() {

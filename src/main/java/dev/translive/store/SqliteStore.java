@@ -3,15 +3,12 @@ package dev.translive.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqliteStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
-  static final List<String> MIGRATIONS = List.of("V1__tasks_history.sql", "V2__translation_memory.sql");
   /** SQLite's default limit on bound parameters is 999 (older builds); stay below it. */
   private static final int IN_CHUNK = 500;
 
@@ -59,64 +54,102 @@ public final class SqliteStore implements Store {
   public Future<Void> migrate() {
     return run(() -> {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = connection.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=NORMAL");
-        s.execute("PRAGMA busy_timeout=5000");
-        s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-      }
-      int current = 0;
-      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-        if (rs.next()) {
-          current = rs.getInt(1);
-        }
-      }
-      connection.setAutoCommit(false);
-      for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
+      if (connection == null) {
+        connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = connection.createStatement()) {
-          for (String sql : statements(MIGRATIONS.get(v - 1))) {
-            s.execute(sql);
-          }
-          s.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + v + ", " + System.currentTimeMillis() + ")");
-          connection.commit();
-          LOG.info("Store schema migrated to version {}", v);
-        } catch (SQLException e) {
-          connection.rollback();
-          throw e;
+          s.execute("PRAGMA journal_mode=WAL");
+          s.execute("PRAGMA synchronous=NORMAL");
+          s.execute("PRAGMA busy_timeout=5000");
         }
       }
-      connection.setAutoCommit(true);
       return null;
+    }).compose(v -> Migrations.run(Migrations.Dialect.SQLITE, new Migrations.Database() {
+      @Override
+      public Future<Void> executeInTransaction(List<String> statements) {
+        return run(() -> {
+          inTransaction(() -> {
+            try (Statement s = connection.createStatement()) {
+              for (String sql : statements) {
+                s.execute(sql);
+              }
+            }
+          });
+          return null;
+        });
+      }
+
+      @Override
+      public Future<Long> queryLong(String sql) {
+        return run(() -> {
+          try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+      }
+    }, LOG));
+  }
+
+  // ---- queue ownership -------------------------------------------------------------------
+
+  @Override
+  public Future<Long> claimOwnership(long epoch) {
+    return run(() -> {
+      long[] claimed = new long[1];
+      inTransaction(() -> {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE queue_owner SET epoch=? WHERE id=1 AND epoch<?")) {
+          ps.setLong(1, epoch);
+          ps.setLong(2, epoch);
+          ps.executeUpdate();
+        }
+        claimed[0] = currentEpoch();
+      });
+      return claimed[0];
     });
   }
 
-  /** The statements of a migration file, split on semicolons at line ends; comments dropped. */
-  public static List<String> statements(String migration) throws IOException {
-    try (InputStream in = SqliteStore.class.getResourceAsStream("/db/migration/" + migration)) {
-      if (in == null) {
-        throw new IOException("migration " + migration + " missing");
-      }
-      StringBuilder sql = new StringBuilder();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (!line.strip().startsWith("--")) {
-          sql.append(line).append('\n');
+  @Override
+  public Future<Long> claimNextOwnership() {
+    return run(() -> {
+      long[] claimed = new long[1];
+      inTransaction(() -> {
+        try (Statement s = connection.createStatement()) {
+          s.executeUpdate("UPDATE queue_owner SET epoch=epoch+1 WHERE id=1");
         }
+        // Read in the same transaction, so another process's claim cannot slip in between.
+        claimed[0] = currentEpoch();
+      });
+      return claimed[0];
+    });
+  }
+
+  private long currentEpoch() throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT epoch FROM queue_owner WHERE id=1")) {
+      if (!rs.next()) {
+        throw new SQLException("queue_owner has no row; the store is not migrated");
       }
-      List<String> out = new ArrayList<>();
-      for (String statement : sql.toString().split(";\\s*\n")) {
-        if (!statement.isBlank()) {
-          out.add(statement.strip());
-        }
-      }
-      return out;
+      return rs.getLong(1);
     }
   }
 
+  /**
+   * Runs a queue-owner write in one transaction that first checks the owner epoch. The single
+   * connection serializes everything, so the check holds until the commit.
+   */
+  private void fencedTransaction(long epoch, SqlWork work) throws SQLException {
+    inTransaction(() -> {
+      long current = currentEpoch();
+      if (current != epoch) {
+        throw new FencedException(epoch, current);
+      }
+      work.run();
+    });
+  }
+
   @Override
-  public Future<Void> insertTask(StoredTask t) {
+  public Future<Void> insertTask(StoredTask t, long epoch) {
     return run(() -> {
-      inTransaction(() -> {
+      fencedTransaction(epoch, () -> {
         try (PreparedStatement ps = connection.prepareStatement(
             "INSERT INTO tasks (task_id, queue_no, token_hash, spec, status, stage, progress, error, message, created_at,"
                 + " started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -142,9 +175,9 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> updateTask(String taskId, String status, String stage, double progress, String error, String message,
-      Long startedAt, Long finishedAt) {
+      Long startedAt, Long finishedAt, long epoch) {
     return run(() -> {
-      inTransaction(() -> {
+      fencedTransaction(epoch, () -> {
         try (PreparedStatement ps = connection.prepareStatement(
             "UPDATE tasks SET status=?, stage=?, progress=?, error=?, message=?, started_at=?, finished_at=? WHERE task_id=?")) {
           ps.setString(1, status);
@@ -191,11 +224,12 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Future<List<StoredTask>> deleteFinishedBefore(long finishedBefore) {
+  public Future<List<StoredTask>> deleteFinishedBefore(long finishedBefore, long epoch) {
     return run(() -> {
-      List<StoredTask> expired = queryTasks(
-          "SELECT * FROM tasks WHERE status NOT IN ('queued','running') AND finished_at < ?", finishedBefore);
-      inTransaction(() -> {
+      List<StoredTask> expired = new ArrayList<>();
+      fencedTransaction(epoch, () -> {
+        expired.addAll(queryTasks(
+            "SELECT * FROM tasks WHERE status NOT IN ('queued','running') AND finished_at < ?", finishedBefore));
         for (StoredTask t : expired) {
           for (String table : List.of("tasks", "task_transitions")) {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE task_id=?")) {
@@ -228,9 +262,9 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Future<Void> addHistory(String taskId, long finishedAt, JsonObject entry, int keep) {
+  public Future<Void> addHistory(String taskId, long finishedAt, JsonObject entry, int keep, long epoch) {
     return run(() -> {
-      inTransaction(() -> {
+      fencedTransaction(epoch, () -> {
         try (PreparedStatement ps = connection.prepareStatement(
             "INSERT OR REPLACE INTO history (task_id, finished_at, entry) VALUES (?,?,?)")) {
           ps.setString(1, taskId);
@@ -272,7 +306,7 @@ public final class SqliteStore implements Store {
     return run(() -> {
       Map<String, String> byHash = new HashMap<>();
       for (String segment : segments) {
-        byHash.put(hash(key, segment), segment);
+        byHash.put(key.hash(segment), segment);
       }
       Map<String, String> found = new HashMap<>();
       List<String> hashes = new ArrayList<>(byHash.keySet());
@@ -318,7 +352,7 @@ public final class SqliteStore implements Store {
             "INSERT OR REPLACE INTO translation_memory (key_hash, engine, source_lang, target_lang, translation, last_used)"
                 + " VALUES (?,?,?,?,?,?)")) {
           for (Map.Entry<String, String> e : translations.entrySet()) {
-            ps.setString(1, hash(key, e.getKey()));
+            ps.setString(1, key.hash(e.getKey()));
             ps.setString(2, key.engine());
             ps.setString(3, key.sourceLang());
             ps.setString(4, key.targetLang());
@@ -361,6 +395,49 @@ public final class SqliteStore implements Store {
     });
   }
 
+  // ---- files ---------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> putFile(String key, Buffer content) {
+    return run(() -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "INSERT OR REPLACE INTO files (key, content, size, created_at) VALUES (?,?,?,?)")) {
+        ps.setString(1, key);
+        ps.setBytes(2, content.getBytes());
+        ps.setLong(3, content.length());
+        ps.setLong(4, System.currentTimeMillis());
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Buffer> getFile(String key) {
+    return run(() -> {
+      try (PreparedStatement ps = connection.prepareStatement("SELECT content FROM files WHERE key=?")) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new NoSuchFileException(key, null, "no such file in the store");
+          }
+          return Buffer.buffer(rs.getBytes(1));
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> deleteFile(String key) {
+    return run(() -> {
+      try (PreparedStatement ps = connection.prepareStatement("DELETE FROM files WHERE key=?")) {
+        ps.setString(1, key);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   @Override
   public Future<Void> close() {
     Future<Void> closed = run(() -> {
@@ -370,20 +447,6 @@ public final class SqliteStore implements Store {
       return null;
     });
     return closed.eventually(() -> worker.close());
-  }
-
-  /** The memory key: a hash of engine, model, languages and the segment. */
-  public static String hash(TranslationKey key, String segment) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (String part : List.of(key.engine(), key.model(), key.sourceLang(), key.targetLang(), segment)) {
-        digest.update(part.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private interface SqlWork {

@@ -1,14 +1,25 @@
 package dev.translive.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Durable state: tasks and their transitions, history, and the translation memory. Every call is
- * asynchronous and runs off the event loop; calls complete in the order they were made.
+ * Durable state: tasks and their transitions, history, the translation memory and files. Every
+ * call is asynchronous and runs off the event loop. The queue owner's writes (the calls taking an
+ * epoch, and {@link #claimOwnership}) apply in the order they were made, so fire-and-forget status
+ * updates cannot overtake each other; other calls may run concurrently (PostgreSQL uses a pool).
+ *
+ * <p>Fencing: there is one queue owner at a time, identified by an epoch in the store. A new owner
+ * claims a higher epoch; every queue-owner write carries its writer's epoch and is refused with
+ * {@link FencedException}, changing nothing, once a higher epoch has been claimed.
  */
 public interface Store {
 
@@ -30,12 +41,22 @@ public interface Store {
   /** Applies pending migrations (db/migration/V*.sql). */
   Future<Void> migrate();
 
-  /** Records an accepted task; once this succeeds the task survives a crash. */
-  Future<Void> insertTask(StoredTask task);
+  /**
+   * Sets the owner epoch to {@code epoch} if that is higher than the current one, atomically; returns
+   * the epoch now in the store. The caller owns the queue if that equals {@code epoch}, which is only
+   * unambiguous if no other claimant can pick the same epoch; {@link #claimNextOwnership} cannot tie.
+   */
+  Future<Long> claimOwnership(long epoch);
 
-  /** Records a status change and its transition. */
+  /** Takes over the queue with a new epoch, one higher than any claimed before; returns it. */
+  Future<Long> claimNextOwnership();
+
+  /** Records an accepted task; once this succeeds the task survives a crash. Fenced by {@code epoch}. */
+  Future<Void> insertTask(StoredTask task, long epoch);
+
+  /** Records a status change and its transition. Fenced by {@code epoch}. */
   Future<Void> updateTask(String taskId, String status, String stage, double progress, String error, String message,
-      Long startedAt, Long finishedAt);
+      Long startedAt, Long finishedAt, long epoch);
 
   /** Queued and running tasks in queue order. */
   Future<List<StoredTask>> unfinishedTasks();
@@ -43,10 +64,11 @@ public interface Store {
   /** The most recent finished tasks, oldest first. */
   Future<List<StoredTask>> recentFinishedTasks(int limit);
 
-  /** Deletes finished tasks that ended before {@code finishedBefore} (epoch ms); returns them. */
-  Future<List<StoredTask>> deleteFinishedBefore(long finishedBefore);
+  /** Deletes finished tasks that ended before {@code finishedBefore} (epoch ms); returns them. Fenced by {@code epoch}. */
+  Future<List<StoredTask>> deleteFinishedBefore(long finishedBefore, long epoch);
 
-  Future<Void> addHistory(String taskId, long finishedAt, JsonObject entry, int keep);
+  /** Records a finished task's history entry, keeping the {@code keep} newest. Fenced by {@code epoch}. */
+  Future<Void> addHistory(String taskId, long finishedAt, JsonObject entry, int keep, long epoch);
 
   /** Newest first. */
   Future<JsonArray> history(int limit);
@@ -60,8 +82,36 @@ public interface Store {
   /** Number of remembered translations. */
   Future<Long> memorySize();
 
+  /**
+   * Stores a file (an upload or a result) under {@code key}, replacing any file there. The content is
+   * held in memory whole; uploads are bounded by {@code upload.maxBytes} (50 MB by default) before
+   * they get here.
+   */
+  Future<Void> putFile(String key, Buffer content);
+
+  /** The file under {@code key}; fails with {@link java.nio.file.NoSuchFileException} when there is none. */
+  Future<Buffer> getFile(String key);
+
+  /** Deletes the file under {@code key}; deleting an absent file succeeds. */
+  Future<Void> deleteFile(String key);
+
   Future<Void> close();
 
   /** What a remembered translation depends on, besides the segment itself. */
-  record TranslationKey(String engine, String model, String sourceLang, String targetLang) {}
+  record TranslationKey(String engine, String model, String sourceLang, String targetLang) {
+
+    /** The memory's primary key for {@code segment}: a hash of engine, model, languages and the segment. */
+    public String hash(String segment) {
+      try {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        for (String part : List.of(engine, model, sourceLang, targetLang, segment)) {
+          digest.update(part.getBytes(StandardCharsets.UTF_8));
+          digest.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 }

@@ -1,0 +1,15 @@
+package dev.translive.store;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store contract on SQLite, a fresh database file per test. */
+class SqliteStoreTest extends StoreContractTest {
+  @TempDir Path dataDir;
+
+  @Override
+  Store openStore(Vertx vertx, long maxMemoryEntries) {
+    return new SqliteStore(vertx, dataDir, maxMemoryEntries);
+  }
+}
