@@ -12,7 +12,9 @@ import dev.translive.ops.HealthChecksFactory;
 import dev.translive.ops.ServiceMetrics;
 import dev.translive.queue.QueueVerticle;
 import dev.translive.queue.TaskIntake;
+import dev.translive.store.PgStore;
 import dev.translive.store.SqliteStore;
+import dev.translive.store.TaskFiles;
 import dev.translive.store.Store;
 import dev.translive.translator.TranslatorVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -53,7 +55,10 @@ public final class Translive {
 
   public static Future<Translive> deploy(Vertx vertx, AppConfig config, ServiceMetrics metrics) {
     EngineRegistry engines = EngineRegistry.create(vertx, config);
-    Store store = new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
+    // SQLite on one machine; a cluster shares PostgreSQL, where uploads and results live too.
+    Store store = "postgres".equals(config.storeType())
+        ? new PgStore(vertx, config.postgresUrl(), config.memoryMaxEntries())
+        : new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
     Translive app = new Translive(vertx, config, engines, store, metrics);
     return store.migrate()
         .compose(v -> engines.start())
@@ -64,7 +69,8 @@ public final class Translive {
   private Future<Void> deployAll() {
     FormatRegistry formats = FormatRegistry.discover();
     SeqClock seq = new SeqClock();
-    TaskIntake intake = new TaskIntake(vertx, formats, engines, config.dataDir(),
+    TaskFiles files = new TaskFiles(vertx, store, config.dataDir());
+    TaskIntake intake = new TaskIntake(vertx, formats, engines, files, config.dataDir(),
         config.queue().defaultSourceLang(), config.queue().defaultTargetLang());
     var health = HealthChecksFactory.create(vertx, config, store, engines);
     health.register("bridge", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK(bridges.backlog())));
@@ -72,19 +78,20 @@ public final class Translive {
     Future<Void> chain = vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString());
     if (config.hasRole("translator")) {
       // Translators first, so tasks recovered by the queue owner find one at once.
-      chain = chain.compose(v -> record(vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, seq, metrics))));
+      chain = chain.compose(v -> record(vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, files, seq, metrics))));
     }
     if (config.hasRole("queue")) {
       // A new epoch per take-over: an earlier owner still running somewhere gets its writes refused.
       ownership = new QueueOwnership(vertx, () -> store.claimNextOwnership()
-          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, epoch, intake, seq, metrics)))
+          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, files, epoch, intake, seq, metrics,
+              () -> ownership.ownerStopped())))
           .onSuccess(id -> queueDeployment = id));
       // A single node becomes the owner before it serves; a cluster node waits for its turn in the background.
       chain = chain.compose(v -> ownership.start(!config.cluster().enabled()));
     }
     if (config.hasRole("http")) {
       chain = chain.compose(v -> record(vertx.deployVerticle(() -> {
-        HttpVerticle http = new HttpVerticle(config, intake, engines, bridges, health, metrics.registry());
+        HttpVerticle http = new HttpVerticle(config, intake, files, engines, bridges, health, metrics.registry());
         synchronized (https) {
           https.add(http);
         }

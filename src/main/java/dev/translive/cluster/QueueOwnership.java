@@ -19,6 +19,7 @@ public final class QueueOwnership {
   static final String LOCK = "translive.queue.owner";
   /** How long one wait for the lock lasts before it is renewed; the wait itself is unbounded. */
   private static final long LOCK_WAIT_MS = 30_000;
+  private static final long CAMPAIGN_AGAIN_MS = 10_000;
 
   private final Vertx vertx;
   private final Supplier<Future<String>> becomeOwner;
@@ -60,11 +61,14 @@ public final class QueueOwnership {
         });
   }
 
-  /** The owner stepped down (fenced): let another node, or this one again, take over. */
+  /**
+   * The owner stepped down (a newer epoch fenced it): let another node take over. This node only
+   * campaigns again after a pause, so two sides of a partition do not keep taking the queue back.
+   */
   public void ownerStopped() {
     release();
     if (!stopped) {
-      vertx.setTimer(1000, id -> campaign());
+      vertx.setTimer(CAMPAIGN_AGAIN_MS, id -> campaign());
     }
   }
 

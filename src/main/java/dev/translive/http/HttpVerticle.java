@@ -10,6 +10,8 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.translive.queue.TaskIntake;
+import dev.translive.queue.TaskSpec;
+import dev.translive.store.TaskFiles;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -43,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final TaskIntake intake;
+  private final TaskFiles files;
   private final EngineRegistry engines;
   private final BridgeGroup bridges;
   private final HealthChecks health;
@@ -56,10 +59,11 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * @param bridges shared by every instance of this verticle, so the connection cap is per process
    */
-  public HttpVerticle(AppConfig config, TaskIntake intake, EngineRegistry engines, BridgeGroup bridges,
+  public HttpVerticle(AppConfig config, TaskIntake intake, TaskFiles files, EngineRegistry engines, BridgeGroup bridges,
       HealthChecks health, PrometheusMeterRegistry metricsRegistry) {
     this.config = config;
     this.intake = intake;
+    this.files = files;
     this.engines = engines;
     this.bridges = bridges;
     this.health = health;
@@ -239,14 +243,15 @@ public final class HttpVerticle extends VerticleBase {
       token = ctx.request().getParam("token");
     }
     bus.<JsonObject>request(Addresses.QUEUE_AUTHORIZE, taskRef(ctx).put("token", token))
-        .onSuccess(reply -> {
-          String filename = reply.body().getString("filename");
-          ctx.response()
-              .putHeader("Content-Disposition", contentDisposition(filename))
-              .putHeader("Cache-Control", "no-store")
-              .sendFile(reply.body().getString("path"))
-              .onFailure(err -> LOG.warn("Result download failed: {}", err.getMessage()));
-        })
+        .compose(reply -> files.result(TaskSpec.fromJson(reply.body().getJsonObject("spec")))
+            .map(path -> {
+              ctx.response()
+                  .putHeader("Content-Disposition", contentDisposition(reply.body().getString("filename")))
+                  .putHeader("Cache-Control", "no-store")
+                  .sendFile(path.toString())
+                  .onFailure(err -> LOG.warn("Result download failed: {}", err.getMessage()));
+              return path;
+            }))
         .onFailure(err -> fail(ctx, err));
   }
 

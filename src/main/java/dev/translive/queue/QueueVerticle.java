@@ -55,8 +55,10 @@ public final class QueueVerticle extends VerticleBase {
   private final AppConfig.Queue settings;
   private final long retentionMs;
   private final Store store;
+  private final dev.translive.store.TaskFiles files;
   /** This owner's epoch; the store refuses its writes once another owner claims a newer one. */
   private final long ownerEpoch;
+  private final Runnable steppedDown;
   private boolean fenced;
   private final TaskIntake intake;
   private final SeqClock seq;
@@ -77,7 +79,11 @@ public final class QueueVerticle extends VerticleBase {
   private boolean dispatchRetryScheduled;
   private EventBus bus;
 
-  public QueueVerticle(AppConfig config, Store store, long ownerEpoch, TaskIntake intake, SeqClock seq, ServiceMetrics metrics) {
+  /** @param steppedDown called when a newer owner fenced this one off and it stopped */
+  public QueueVerticle(AppConfig config, Store store, dev.translive.store.TaskFiles files, long ownerEpoch, TaskIntake intake,
+      SeqClock seq, ServiceMetrics metrics, Runnable steppedDown) {
+    this.files = files;
+    this.steppedDown = steppedDown;
     this.metrics = metrics;
     this.settings = config.queue();
     this.retentionMs = (long) (config.retentionHours() * 3_600_000L);
@@ -173,8 +179,7 @@ public final class QueueVerticle extends VerticleBase {
           for (Store.StoredTask row : expired) {
             TaskRecord task = tasks.remove(row.taskId());
             TaskSpec spec = task != null ? task.spec : TaskSpec.fromJson(row.spec());
-            deleteQuietly(spec.storedPath());
-            deleteQuietly(spec.resultPath());
+            deleteFiles(spec);
           }
           if (!expired.isEmpty()) {
             LOG.info("Removed {} finished tasks and their files past the retention period", expired.size());
@@ -227,7 +232,7 @@ public final class QueueVerticle extends VerticleBase {
   /** Admits a task; the reply (and so the 202) waits until the task is durable. */
   private Future<JsonObject> enqueue(TaskSpec spec) {
     if (queued.size() >= settings.maxQueued()) {
-      deleteQuietly(spec.storedPath());
+      deleteFiles(spec);
       return Future.failedFuture(queueFull());
     }
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(24));
@@ -241,7 +246,7 @@ public final class QueueVerticle extends VerticleBase {
         .recover(err -> {
           tasks.remove(task.id());
           queued.remove(task.id());
-          deleteQuietly(spec.storedPath());
+          deleteFiles(spec);
           LOG.error("Cannot store task {}", task.id(), err);
           return Future.failedFuture(ErrorCode.INTERNAL.error("the task could not be stored; nothing was queued"));
         })
@@ -431,7 +436,7 @@ public final class QueueVerticle extends VerticleBase {
     if (err instanceof FencedException && !fenced) {
       fenced = true;
       LOG.error("This node is no longer the queue owner ({}); stopping its queue", err.getMessage());
-      vertx.undeploy(deploymentID());
+      vertx.undeploy(deploymentID()).onComplete(ar -> steppedDown.run());
     }
   }
 
@@ -458,7 +463,7 @@ public final class QueueVerticle extends VerticleBase {
     }
     if (queued.containsKey(taskId)) {
       finish(task, Stage.CANCELLED, "Cancelled before it started", "cancelled by the user");
-      deleteQuietly(task.spec.storedPath());
+      deleteFiles(task.spec);
       bus.publish(Addresses.PROGRESS, Messages.taskCompleted(seq.next(), task.id(), displayName(task),
           Stage.CANCELLED, "Cancelled before it started", 0));
     } else if (!task.cancelRequested) {
@@ -482,7 +487,7 @@ public final class QueueVerticle extends VerticleBase {
     if (task.stage != Stage.COMPLETED) {
       throw ErrorCode.CONFLICT.error("task " + task.id() + " is " + task.status() + "; the result exists once it is completed");
     }
-    return new JsonObject().put("path", task.spec.resultPath()).put("filename", task.spec.resultFilename());
+    return new JsonObject().put("spec", task.spec.toJson()).put("filename", task.spec.resultFilename());
   }
 
   private static boolean ownedBy(TaskRecord task, String token) {
@@ -664,8 +669,8 @@ public final class QueueVerticle extends VerticleBase {
     msg.fail(e.code().status(), e.getMessage());
   }
 
-  private void deleteQuietly(String path) {
-    vertx.fileSystem().delete(path).onFailure(err -> LOG.debug("Nothing to delete at {}", path));
+  private void deleteFiles(TaskSpec spec) {
+    files.delete(spec).onFailure(err -> LOG.debug("Could not delete the files of {}: {}", spec.taskId(), err.getMessage()));
   }
 
   static byte[] sha256(String token) {

@@ -31,14 +31,16 @@ public final class TaskIntake {
   private final Vertx vertx;
   private final FormatRegistry formats;
   private final EngineRegistry engines;
+  private final dev.translive.store.TaskFiles files;
   private final Path uploadsDir;
   private final Path resultsDir;
   private final String defaultSourceLang;
   private final String defaultTargetLang;
 
-  public TaskIntake(Vertx vertx, FormatRegistry formats, EngineRegistry engines, Path dataDir,
-      String defaultSourceLang, String defaultTargetLang) {
+  public TaskIntake(Vertx vertx, FormatRegistry formats, EngineRegistry engines, dev.translive.store.TaskFiles files,
+      Path dataDir, String defaultSourceLang, String defaultTargetLang) {
     this.vertx = vertx;
+    this.files = files;
     this.formats = formats;
     this.engines = engines;
     this.uploadsDir = dataDir.resolve("uploads");
@@ -59,7 +61,10 @@ public final class TaskIntake {
         Files.deleteIfExists(uploaded);
         throw e;
       }
-    }, false);
+    }, false).compose(spec -> files.shareUpload(spec)
+        .recover(err -> files.delete(spec).eventually(() -> Future.failedFuture(
+            ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))))
+        .map(spec));
   }
 
   /** Checks only the cheap fields (names, languages, engine), before any upload is read. */

@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(PgStore.class);
+
+  @Override
+  public boolean sharedAcrossNodes() {
+    return true;
+  }
+
   public static final int DEFAULT_POOL_SIZE = 8;
   /** Serializes migrations of nodes starting together; any constant unique to Translive will do. */
   private static final long MIGRATION_LOCK = 0x7472616e736c6976L;

@@ -38,6 +38,14 @@ public interface Store {
       Long startedAt,
       Long finishedAt) {}
 
+  /**
+   * Whether several nodes share this store: then uploads and results live in it too, since the
+   * node that received an upload shares no disk with the node that translates it.
+   */
+  default boolean sharedAcrossNodes() {
+    return false;
+  }
+
   /** Applies pending migrations (db/migration/V*.sql). */
   Future<Void> migrate();
 

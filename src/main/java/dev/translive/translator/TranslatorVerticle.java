@@ -44,6 +44,7 @@ public final class TranslatorVerticle extends VerticleBase {
   private final FormatRegistry formats;
   private final SeqClock seq;
   private final Store memory;
+  private final dev.translive.store.TaskFiles files;
   private final ServiceMetrics metrics;
   private final Map<String, TaskRun> runs = new LinkedHashMap<>();
   /** Finished tasks whose report the queue owner has not acknowledged yet; still claimed in heartbeats. */
@@ -51,8 +52,9 @@ public final class TranslatorVerticle extends VerticleBase {
   private final String translatorId = "tr-" + java.util.UUID.randomUUID();
 
   /** @param memory where translations are remembered, so a repeated or resumed task pays only for new segments */
-  public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, SeqClock seq,
-      ServiceMetrics metrics) {
+  public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, dev.translive.store.TaskFiles files,
+      SeqClock seq, ServiceMetrics metrics) {
+    this.files = files;
     this.metrics = metrics;
     this.engines = engines;
     this.memory = memory;
@@ -215,7 +217,9 @@ public final class TranslatorVerticle extends VerticleBase {
       DocumentFormat format = formats.forFilename(spec.filename());
       TranslationEngine engine = engines.get(spec.engine());
       Store.TranslationKey key = new Store.TranslationKey(engine.id(), engine.model(), spec.sourceLang(), spec.targetLang());
-      return guarded(vertx.executeBlocking(() -> format.extract(Path.of(spec.storedPath())), false))
+      Path result = files.localResult(spec);
+      return guarded(files.upload(spec))
+          .compose(upload -> guarded(vertx.executeBlocking(() -> format.extract(upload), false)))
           .compose(extraction -> {
             stage(Stage.DEDUPLICATING, 0.05, "Finding repeated and remembered segments");
             Deduplication dedup = Deduplication.of(extraction.segments());
@@ -241,9 +245,9 @@ public final class TranslatorVerticle extends VerticleBase {
                   stage(Stage.ASSEMBLING, 0.95, "Writing the translated " + format.outputExtension(spec.format()));
                   List<String> all = dedup.expand(unique);
                   return guarded(vertx.executeBlocking(() -> {
-                    extraction.write(all, Path.of(spec.resultPath()), spec.bilingual());
+                    extraction.write(all, result, spec.bilingual());
                     return null;
-                  }, false));
+                  }, false)).compose(v -> files.shareResult(spec));
                 });
           })
           .mapEmpty();
