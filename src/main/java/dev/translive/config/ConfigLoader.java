@@ -39,6 +39,10 @@ public final class ConfigLoader {
       "TRANSLIVE_LIBRETRANSLATE_URL", "engines.libretranslate.url",
       "TRANSLIVE_LIBRETRANSLATE_API_KEY", "engines.libretranslate.apiKey");
 
+  /** Keys whose values stay text even when they look like numbers (a numeric API key is still a key). */
+  private static final java.util.regex.Pattern TEXT_KEYS =
+      java.util.regex.Pattern.compile("(?i).*(key|url|model|token|host|name|password|path|dir|members)$");
+
   private ConfigLoader() {}
 
   public static Future<AppConfig> load(Vertx vertx) {
@@ -167,6 +171,20 @@ public final class ConfigLoader {
       }
       if (current instanceof Number) {
         return Double.parseDouble(raw.trim());
+      }
+      if (current == null && !TEXT_KEYS.matcher(path).matches()) {
+        // A key absent from the defaults (an engine setting, say): infer the type from the text.
+        String text = raw.trim();
+        if (text.equals("true") || text.equals("false")) {
+          return Boolean.parseBoolean(text);
+        }
+        if (text.matches("-?\\d{1,18}")) {
+          return Long.parseLong(text);
+        }
+        if (text.matches("-?\\d+\\.\\d+")) {
+          return Double.parseDouble(text);
+        }
+        return raw;
       }
       if (current instanceof JsonArray) {
         JsonArray list = new JsonArray();

@@ -57,4 +57,19 @@ class ConfigLoaderTest {
     assertEquals("BRIDGE_MAX_MESSAGES_PER_SECOND", ConfigLoader.envName("bridge.maxMessagesPerSecond"));
     assertEquals("ENGINES_APERTIUM_APY_URL", ConfigLoader.envName("engines.apertium-apy.url"));
   }
+
+  @Test
+  void variablesForKeysMissingFromTheDefaultsAreTypedFromTheirText() {
+    JsonObject config = ConfigLoader.defaults();
+    ConfigLoader.applyOverrides(config, Map.of(
+        "TRANSLIVE_ENGINES_DEMO_BATCH_SIZE", "3",
+        "TRANSLIVE_ENGINES_DEMO_ADVERTISE_PACE", "false",
+        "TRANSLIVE_DEEPL_API_KEY", "12345",
+        "TRANSLIVE_OPENAI_MODEL", "7"));
+    AppConfig app = new AppConfig(config);
+    assertEquals(3, app.engineSettings("demo").getInteger("batchSize"));
+    assertEquals(false, app.engineSettings("demo").getBoolean("advertisePace"));
+    assertEquals("12345", app.engineSettings("deepl").getString("apiKey"), "keys stay text");
+    assertEquals("7", app.engineSettings("openai").getString("model"));
+  }
 }

@@ -26,6 +26,33 @@ public final class ServiceProcess {
 
   /** Starts the jar with {@code env} added to the environment and waits until /health answers. */
   public static ServiceProcess start(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
+    ServiceProcess service = launch(workDir, port, env, logName);
+    service.awaitHealthy(Duration.ofSeconds(60));
+    return service;
+  }
+
+  /** Starts the jar and waits for its "ready" log line (for nodes without the http role). */
+  public static ServiceProcess startNode(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
+    ServiceProcess service = launch(workDir, port, env, logName);
+    service.awaitLog("Translive ready", Duration.ofSeconds(90));
+    return service;
+  }
+
+  public void awaitLog(String line, Duration timeout) throws Exception {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (System.currentTimeMillis() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains(line)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the service exited: " + tail());
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("no '" + line + "' in the log: " + tail());
+  }
+
+  private static ServiceProcess launch(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
     String jar = System.getProperty("translive.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the service jar is missing (" + jar + "); run through mvn verify");
@@ -42,9 +69,7 @@ public final class ServiceProcess {
     environment.put("TRANSLIVE_CONFIG", workDir.resolve("absent-config.json").toString());
     environment.put("TRANSLIVE_HTTP_WEBROOT", System.getProperty("translive.webroot", "webroot"));
     environment.putAll(env);
-    ServiceProcess service = new ServiceProcess(builder.start(), port, log);
-    service.awaitHealthy(Duration.ofSeconds(60));
-    return service;
+    return new ServiceProcess(builder.start(), port, log);
   }
 
   private void awaitHealthy(Duration timeout) throws Exception {
@@ -83,6 +108,14 @@ public final class ServiceProcess {
 
   public long pid() {
     return process.pid();
+  }
+
+  public String logText() throws IOException {
+    return Files.readString(log);
+  }
+
+  public boolean alive() {
+    return process.isAlive();
   }
 
   public String tail() {
