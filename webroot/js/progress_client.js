@@ -20,13 +20,16 @@
 (function (global) {
   'use strict';
 
-  const PROGRESS_ADDRESS = 'translive.progress';
-  const QUEUE_ADDRESS = 'translive.queue';
-  const SNAPSHOT_ADDRESS = 'translive.snapshot';
   const TASK_MESSAGE_TYPES = new Set(['progress_update', 'task_started', 'task_completed']);
 
   const DEFAULTS = {
     baseUrl: '',
+    /** Where the bridge, the addresses and the polling snapshot are; another app embedding the progress layer may move them. */
+    bridgePath: '/eventbus',
+    pollPath: '/api/queue',
+    progressAddress: 'translive.progress',
+    queueAddress: 'translive.queue',
+    snapshotAddress: 'translive.snapshot',
     reconnectInterval: 2000,
     maxReconnectInterval: 30000,
     /** A snapshot request unanswered this long means the socket only looks open: reopen it. */
@@ -158,7 +161,7 @@
       if (bus || suspended) return;
       let eb;
       try {
-        eb = opt.createEventBus(opt.baseUrl + '/eventbus',
+        eb = opt.createEventBus(opt.baseUrl + opt.bridgePath,
           Object.assign({ vertxbus_ping_interval: opt.pingInterval }, opt.sockjsOptions));
       } catch (err) {
         attemptFailed();
@@ -171,8 +174,8 @@
       eb.onopen = () => {
         if (bus !== eb) return;
         busOpen = true;
-        eb.registerHandler(PROGRESS_ADDRESS, (err, msg) => { if (!err && bus === eb) deliverTaskMessage(msg.body); });
-        eb.registerHandler(QUEUE_ADDRESS, (err, msg) => { if (!err && bus === eb) deliverQueue(msg.body); });
+        eb.registerHandler(opt.progressAddress, (err, msg) => { if (!err && bus === eb) deliverTaskMessage(msg.body); });
+        eb.registerHandler(opt.queueAddress, (err, msg) => { if (!err && bus === eb) deliverQueue(msg.body); });
         requestSnapshot();
       };
       eb.onclose = () => {
@@ -233,7 +236,7 @@
         }
       }, opt.snapshotTimeout);
       try {
-        eb.send(SNAPSHOT_ADDRESS, { reconnect: everVerified && !busVerified }, (err, reply) => {
+        eb.send(opt.snapshotAddress, { reconnect: everVerified && !busVerified }, (err, reply) => {
           clearTimeout(watchdog);
           if (bus !== eb) return;
           if (!busVerified) {
@@ -283,7 +286,7 @@
       let snapshot = null;
       let retryAfterMs = 0;
       try {
-        const response = await opt.fetch(opt.baseUrl + '/api/queue',
+        const response = await opt.fetch(opt.baseUrl + opt.pollPath,
           { signal: controller.signal, cache: 'no-store', headers: { Accept: 'application/json' } });
         if (response.ok) {
           snapshot = await response.json();

@@ -1,12 +1,12 @@
 package dev.translive;
 
-import dev.translive.bus.SeqClock;
+import dev.translive.progress.SeqClock;
 import dev.translive.cluster.QueueOwnership;
 import dev.translive.tcp.TcpBridgeVerticle;
 import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.format.FormatRegistry;
-import dev.translive.http.BridgeGroup;
+import dev.translive.progress.BridgeGroup;
 import dev.translive.http.HttpVerticle;
 import dev.translive.ops.HealthChecksFactory;
 import dev.translive.ops.ServiceMetrics;

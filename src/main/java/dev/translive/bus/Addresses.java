@@ -1,5 +1,6 @@
 package dev.translive.bus;
 
+import dev.translive.progress.BridgeOptions;
 import java.util.List;
 
 /** Every event-bus address the service uses, public (CONTRACT.md) and internal, in one place. */
@@ -7,9 +8,9 @@ public final class Addresses {
   private Addresses() {}
 
   // Public: browsers (through the bridge) and other services.
-  public static final String PROGRESS = "translive.progress";
-  public static final String QUEUE = "translive.queue";
-  public static final String SNAPSHOT = "translive.snapshot";
+  public static final String PROGRESS = BridgeOptions.PROGRESS;
+  public static final String QUEUE = BridgeOptions.QUEUE;
+  public static final String SNAPSHOT = BridgeOptions.SNAPSHOT;
   public static final String TASKS_SUBMIT = "translive.tasks.submit";
   public static final String TASKS_CANCEL = "translive.tasks.cancel";
   public static final String TASKS_GET = "translive.tasks.get";

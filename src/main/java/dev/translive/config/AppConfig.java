@@ -62,6 +62,15 @@ public final class AppConfig {
       long maxUnflushedBytesPerSocket,
       List<String> disabledTransports) {}
 
+  /** The bridge settings as the progress layer takes them. */
+  public dev.translive.progress.BridgeOptions bridgeOptions() {
+    return new dev.translive.progress.BridgeOptions(dev.translive.progress.BridgeOptions.PROGRESS,
+        dev.translive.progress.BridgeOptions.QUEUE, dev.translive.progress.BridgeOptions.SNAPSHOT, bridge.maxConnections(),
+        bridge.maxMessagesPerSecond(), bridge.maxInboundPerSecond(), bridge.maxPendingPerSocket(),
+        bridge.maxUnflushedBytesPerSocket(), bridge.maxHandlersPerSocket(), bridge.heartbeatMs(), bridge.sessionTimeoutMs(),
+        bridge.pingTimeoutMs(), bridge.maxFrameBytes(), http.allowedOrigins(), bridge.disabledTransports());
+  }
+
   public record Upload(long maxBytes, int maxFiles, long minFreeBytes, int perClientPerMinute, int perClientBurst) {}
 
   public Http http() {

@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import dev.translive.progress.BridgeGroup;
+import dev.translive.progress.ProgressBridge;
 import dev.translive.queue.TaskIntake;
 import dev.translive.queue.TaskSpec;
 import dev.translive.store.TaskFiles;
@@ -23,10 +25,7 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.handler.sockjs.SockJSHandler;
-import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,9 +49,8 @@ public final class HttpVerticle extends VerticleBase {
   private final BridgeGroup bridges;
   private final HealthChecks health;
   private final PrometheusMeterRegistry metricsRegistry;
-  private BridgeHub hub;
+  private ProgressBridge bridge;
   private ClientRateLimiter submissions;
-  private OriginPolicy origins;
   private HttpServer server;
   private EventBus bus;
 
@@ -73,11 +71,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    hub = new BridgeHub(vertx, config.bridge(), bridges);
-    bridges.add(hub);
     submissions = new ClientRateLimiter(config.upload().perClientPerMinute(), config.upload().perClientBurst(),
         System::currentTimeMillis);
-    origins = new OriginPolicy(config.http().allowedOrigins());
     Router router = Router.router(vertx);
     router.post("/api/tasks").handler(this::admitUpload);
     router.post("/api/tasks").handler(BodyHandler.create()
@@ -97,22 +92,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(health));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
 
-    SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
-        .setHeartbeatInterval(config.bridge().heartbeatMs())
-        .setSessionTimeout(config.bridge().sessionTimeoutMs())
-        .setRegisterWriteHandler(false)
-        .setLibraryURL("/vendor/sockjs.min.js");
-    config.bridge().disabledTransports().forEach(sockJsOptions::addDisabledTransport);
-    router.route("/eventbus/*").handler(this::checkOrigin);
-    // The XHR and EventSource transports are cross-origin requests for other allowed origins;
-    // checkOrigin has already refused the rest, so CORS may echo the origin it let through.
-    router.route("/eventbus/*").handler(CorsHandler.create().addOriginWithRegex(".*").allowCredentials(true)
-        .allowedMethod(io.vertx.core.http.HttpMethod.GET).allowedMethod(io.vertx.core.http.HttpMethod.POST)
-        .allowedHeader("Content-Type"));
-    // SockJS's XHR send transport posts frames; its handler needs the body read first.
-    router.post("/eventbus/*").handler(BodyHandler.create().setHandleFileUploads(false).setBodyLimit(config.bridge().maxFrameBytes()));
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).bridge(hub.bridgeOptions(), hub));
-
+    // The live bridge comes from the progress layer; its routes go before the catch-all static handler.
+    Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, "/eventbus", config.bridgeOptions(), bridges,
+        "/vendor/sockjs.min.js").onSuccess(b -> bridge = b);
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.error("no such API path: " + ctx.request().path())));
     Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
     router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webroot.toString()).setCachingEnabled(false));
@@ -125,7 +107,7 @@ public final class HttpVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(config.bridge().compression())
         .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes());
-    return hub.start()
+    return bridgeReady
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> {
           server = s;
@@ -135,7 +117,9 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    bridges.remove(hub);
+    if (bridge != null) {
+      bridge.close();
+    }
     return Future.succeededFuture();
   }
 
@@ -189,16 +173,6 @@ public final class HttpVerticle extends VerticleBase {
 
   private static String client(RoutingContext ctx) {
     return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-  }
-
-  private void checkOrigin(RoutingContext ctx) {
-    String origin = ctx.request().getHeader("Origin");
-    if (origins.allows(origin, ctx.request().getHeader("Host"))) {
-      ctx.next();
-    } else {
-      LOG.warn("Refused a bridge request from origin {}", origin);
-      fail(ctx, ErrorCode.FORBIDDEN.error("origin " + origin + " may not use the live bridge (http.allowedOrigins)"));
-    }
   }
 
   private void submit(RoutingContext ctx) {

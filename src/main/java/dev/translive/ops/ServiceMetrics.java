@@ -1,5 +1,6 @@
 package dev.translive.ops;
 
+import dev.translive.progress.BridgeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Translive's own meters, registered beside the Vert.x built-ins in one Prometheus registry and
  * served at GET /metrics. Names are documented in README ("Operations").
  */
-public final class ServiceMetrics {
+public final class ServiceMetrics implements BridgeMetrics {
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger queueLength = new AtomicInteger();
   private final AtomicInteger runningTasks = new AtomicInteger();
@@ -56,7 +57,8 @@ public final class ServiceMetrics {
     runningTasks.set(running);
   }
 
-  public AtomicInteger bridgeConnections() {
+  @Override
+  public AtomicInteger connections() {
     return bridgeConnections;
   }
 
@@ -74,18 +76,22 @@ public final class ServiceMetrics {
     }
   }
 
+  @Override
   public void sent(long n) {
     sent.increment(n);
   }
 
+  @Override
   public void conflated() {
     conflated.increment();
   }
 
+  @Override
   public void refused() {
     refused.increment();
   }
 
+  @Override
   public void reconnected() {
     reconnects.increment();
   }

@@ -2,9 +2,9 @@ package dev.translive.queue;
 
 import dev.translive.bus.Addresses;
 import dev.translive.bus.ErrorCode;
-import dev.translive.bus.Messages;
-import dev.translive.bus.SeqClock;
-import dev.translive.bus.Stage;
+import dev.translive.progress.Messages;
+import dev.translive.progress.SeqClock;
+import dev.translive.progress.Stage;
 import dev.translive.bus.TransliveException;
 import dev.translive.config.AppConfig;
 import dev.translive.ops.ServiceMetrics;

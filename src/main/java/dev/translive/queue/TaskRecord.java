@@ -1,6 +1,6 @@
 package dev.translive.queue;
 
-import dev.translive.bus.Stage;
+import dev.translive.progress.Stage;
 import io.vertx.core.json.JsonObject;
 
 /** One task as the queue owner knows it. Mutated only by QueueVerticle. */

@@ -1,9 +1,9 @@
 package dev.translive.translator;
 
 import dev.translive.bus.Addresses;
-import dev.translive.bus.Messages;
-import dev.translive.bus.SeqClock;
-import dev.translive.bus.Stage;
+import dev.translive.progress.Messages;
+import dev.translive.progress.SeqClock;
+import dev.translive.progress.Stage;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.engine.TranslationEngine;
 import dev.translive.format.DocumentFormat;

@@ -1,28 +1,27 @@
-package dev.translive.http;
+package dev.translive.progress;
 
-import dev.translive.ops.ServiceMetrics;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the bridges of every HttpVerticle instance in this process share: the connection count the
+ * What the bridges of every verticle instance in this process share: the connection count the
  * cap applies to, the metrics, and their backlog for /health.
  */
 public final class BridgeGroup {
-  private final ServiceMetrics metrics;
+  private final BridgeMetrics metrics;
   private final List<BridgeHub> hubs = new CopyOnWriteArrayList<>();
 
-  public BridgeGroup(ServiceMetrics metrics) {
+  public BridgeGroup(BridgeMetrics metrics) {
     this.metrics = metrics;
   }
 
   AtomicInteger connections() {
-    return metrics.bridgeConnections();
+    return metrics.connections();
   }
 
-  ServiceMetrics metrics() {
+  BridgeMetrics metrics() {
     return metrics;
   }
 

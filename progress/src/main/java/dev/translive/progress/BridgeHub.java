@@ -1,9 +1,5 @@
-package dev.translive.http;
+package dev.translive.progress;
 
-import dev.translive.bus.Addresses;
-import dev.translive.bus.Messages;
-import dev.translive.config.AppConfig;
-import dev.translive.ops.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -39,15 +35,15 @@ final class BridgeHub implements Handler<BridgeEvent> {
   private static final int MAX_TRACKED_TASKS = 1000;
 
   private final Vertx vertx;
-  private final AppConfig.Bridge settings;
+  private final BridgeOptions settings;
   private final AtomicInteger connections;
-  private final ServiceMetrics metrics;
+  private final BridgeMetrics metrics;
   private final Map<SockJSSocket, SocketChannel> channels = new HashMap<>();
   private final LinkedHashMap<String, Buffer> latestProgress = new LinkedHashMap<>();
   private Buffer latestQueue;
   private final List<MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
 
-  BridgeHub(Vertx vertx, AppConfig.Bridge settings, BridgeGroup group) {
+  BridgeHub(Vertx vertx, BridgeOptions settings, BridgeGroup group) {
     this.vertx = vertx;
     this.settings = settings;
     this.connections = group.connections();
@@ -56,12 +52,12 @@ final class BridgeHub implements Handler<BridgeEvent> {
 
   SockJSBridgeOptions bridgeOptions() {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddress(Addresses.SNAPSHOT))
+        .addInboundPermitted(new PermittedOptions().setAddress(settings.snapshotAddress()))
         .setMaxHandlersPerSocket(settings.maxHandlersPerSocket())
         .setPingTimeout(settings.pingTimeoutMs())
         .setMaxAddressLength(64)
         .setReplyTimeout(10_000);
-    for (String address : Addresses.BRIDGE_OUTBOUND) {
+    for (String address : settings.outbound()) {
       options.addOutboundPermitted(new PermittedOptions().setAddress(inert(address)));
     }
     return options;
@@ -69,18 +65,18 @@ final class BridgeHub implements Handler<BridgeEvent> {
 
   /** Starts listening to the published addresses and seeds the latest state from the queue owner. */
   Future<Void> start() {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.PROGRESS, msg -> onProgress(msg.body())));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.QUEUE, msg -> onQueue(msg.body())));
-    vertx.eventBus().<JsonObject>request(Addresses.SNAPSHOT, null)
+    consumers.add(vertx.eventBus().<JsonObject>consumer(settings.progressAddress(), msg -> onProgress(msg.body())));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(settings.queueAddress(), msg -> onQueue(msg.body())));
+    vertx.eventBus().<JsonObject>request(settings.snapshotAddress(), null)
         .onSuccess(reply -> {
           JsonObject snapshot = reply.body();
           if (latestQueue == null && snapshot.getJsonObject("queue") != null) {
-            latestQueue = frame(Addresses.QUEUE, snapshot.getJsonObject("queue"));
+            latestQueue = frame(settings.queueAddress(), snapshot.getJsonObject("queue"));
           }
           JsonArray progress = snapshot.getJsonArray("progress", new JsonArray());
           for (int i = 0; i < progress.size(); i++) {
             JsonObject p = progress.getJsonObject(i);
-            latestProgress.putIfAbsent(Messages.taskId(p), frame(Addresses.PROGRESS, p));
+            latestProgress.putIfAbsent(Messages.taskId(p), frame(settings.progressAddress(), p));
           }
         })
         .onFailure(err -> LOG.debug("No snapshot yet: {}", err.getMessage()));
@@ -105,7 +101,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
   // ---- fan-out ---------------------------------------------------------------------------
 
   private void onProgress(JsonObject message) {
-    Buffer frame = frame(Addresses.PROGRESS, message);
+    Buffer frame = frame(settings.progressAddress(), message);
     String type = Messages.type(message);
     String taskId = Messages.taskId(message);
     String key;
@@ -122,12 +118,12 @@ final class BridgeHub implements Handler<BridgeEvent> {
         latestProgress.remove(taskId);
       }
     }
-    deliver(Addresses.PROGRESS, key, frame);
+    deliver(settings.progressAddress(), key, frame);
   }
 
   private void onQueue(JsonObject message) {
-    latestQueue = frame(Addresses.QUEUE, message);
-    deliver(Addresses.QUEUE, "q", latestQueue);
+    latestQueue = frame(settings.queueAddress(), message);
+    deliver(settings.queueAddress(), "q", latestQueue);
   }
 
   private void deliver(String address, String key, Buffer frame) {
@@ -181,7 +177,8 @@ final class BridgeHub implements Handler<BridgeEvent> {
       event.complete(false);
       return;
     }
-    channels.put(socket, new SocketChannel(vertx, socket, settings.maxMessagesPerSecond(), settings.maxPendingPerSocket(),
+    channels.put(socket, new SocketChannel(vertx, socket, settings.progressAddress(), settings.maxMessagesPerSecond(),
+        settings.maxPendingPerSocket(),
         settings.maxUnflushedBytesPerSocket(), metrics, () -> closeSlowConsumer(socket)));
     event.complete(true);
   }
@@ -190,7 +187,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     SocketChannel channel = channels.get(event.socket());
     JsonObject raw = event.getRawMessage();
     String address = raw == null ? null : raw.getString("address");
-    if (channel == null || address == null || !Addresses.BRIDGE_OUTBOUND.contains(address)) {
+    if (channel == null || address == null || !settings.outbound().contains(address)) {
       metrics.refused();
       event.complete(false);
       return;
@@ -203,9 +200,9 @@ final class BridgeHub implements Handler<BridgeEvent> {
     event.complete(true);
     if (register) {
       // No blank screen: the current state goes out at once, not at the next change.
-      if (address.equals(Addresses.QUEUE) && latestQueue != null) {
+      if (address.equals(settings.queueAddress()) && latestQueue != null) {
         channel.offer("q", latestQueue);
-      } else if (address.equals(Addresses.PROGRESS)) {
+      } else if (address.equals(settings.progressAddress())) {
         latestProgress.forEach((taskId, frame) -> channel.offer("p:" + taskId, frame));
       }
     }
@@ -217,7 +214,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     if (channel == null || !countInbound(event, channel)) {
       return;
     }
-    boolean snapshot = send && raw != null && Addresses.SNAPSHOT.equals(raw.getString("address"));
+    boolean snapshot = send && raw != null && settings.snapshotAddress().equals(raw.getString("address"));
     if (!snapshot) {
       metrics.refused();
     } else if (raw.getValue("body") instanceof JsonObject body && body.getBoolean("reconnect", false)) {

@@ -1,6 +1,5 @@
-package dev.translive.http;
+package dev.translive.progress;
 
-import dev.translive.ops.ServiceMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -20,19 +19,21 @@ final class SocketChannel {
   private final int maxPending;
   private final long maxUnflushedBytes;
   private final Runnable onOverflow;
-  private final ServiceMetrics metrics;
+  private final BridgeMetrics metrics;
   /** Bytes handed to the socket whose write has not completed: the backlog writeQueueFull misses on WebSocket. */
   private long unflushedBytes;
   private final LinkedHashMap<String, Buffer> pending = new LinkedHashMap<>();
   private long flushTimer = -1;
+  private final String progressAddress;
   private boolean progress;
   private boolean queue;
   private long inboundWindowStart;
   private int inboundInWindow;
   private int floodedWindows;
 
-  SocketChannel(Vertx vertx, SockJSSocket socket, int maxPerSecond, int maxPending, long maxUnflushedBytes,
-      ServiceMetrics metrics, Runnable onOverflow) {
+  SocketChannel(Vertx vertx, SockJSSocket socket, String progressAddress, int maxPerSecond, int maxPending,
+      long maxUnflushedBytes, BridgeMetrics metrics, Runnable onOverflow) {
+    this.progressAddress = progressAddress;
     this.metrics = metrics;
     this.vertx = vertx;
     this.socket = socket;
@@ -43,7 +44,7 @@ final class SocketChannel {
   }
 
   void subscribe(String address, boolean on) {
-    if (address.equals(dev.translive.bus.Addresses.PROGRESS)) {
+    if (address.equals(progressAddress)) {
       progress = on;
     } else {
       queue = on;
@@ -51,7 +52,7 @@ final class SocketChannel {
   }
 
   boolean subscribed(String address) {
-    return address.equals(dev.translive.bus.Addresses.PROGRESS) ? progress : queue;
+    return address.equals(progressAddress) ? progress : queue;
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.translive.http;
+package dev.translive.progress;
 
 /**
  * A sliding one-second window: at most {@code limit} events in any window of {@code windowMs}.
@@ -6,7 +6,7 @@ package dev.translive.http;
  * messages into one second at the receiver.
  */
 final class RateWindow {
-  static final long WINDOW_MS = 1050;
+  static final long WINDOW_MS = 1100;
   private final long[] stamps;
   private int oldest;
 

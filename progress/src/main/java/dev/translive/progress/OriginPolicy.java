@@ -1,4 +1,4 @@
-package dev.translive.http;
+package dev.translive.progress;
 
 import java.net.URI;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.translive.bus;
+package dev.translive.progress;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

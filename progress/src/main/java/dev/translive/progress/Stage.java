@@ -1,4 +1,4 @@
-package dev.translive.bus;
+package dev.translive.progress;
 
 /** A task's stage as published in {@code progress_update.data.stage}; terminal stages equal the final status. */
 public enum Stage {

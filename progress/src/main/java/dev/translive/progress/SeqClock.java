@@ -1,4 +1,4 @@
-package dev.translive.bus;
+package dev.translive.progress;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
