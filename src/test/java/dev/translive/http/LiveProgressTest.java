@@ -107,7 +107,7 @@ class LiveProgressTest {
       // allowing 100 ms of delivery jitter on this shared machine.
       java.util.Map<Long, Long> perSecond = frames.stream()
           .collect(java.util.stream.Collectors.groupingBy(f -> f.receivedAt() / 1000, java.util.stream.Collectors.counting()));
-      perSecond.forEach((second, count) -> assertTrue(count <= cap, count + " messages in one second"));
+      perSecond.forEach((wallSecond, count) -> assertTrue(count <= cap, count + " messages in one second"));
       for (int i = 0; i + cap < frames.size(); i++) {
         long span = frames.get(i + cap).receivedAt() - frames.get(i).receivedAt();
         assertTrue(span >= 900, "more than " + cap + " messages within " + span + " ms");
