@@ -26,6 +26,21 @@ final class Histogram {
     max.accumulate(ms);
   }
 
+  /** Adds another histogram's samples (same bucket count) to this one. */
+  void add(Histogram other) {
+    for (int i = 0; i < buckets.length(); i++) {
+      long n = other.buckets.get(i);
+      if (n != 0) {
+        buckets.addAndGet(i, n);
+      }
+    }
+    count.add(other.count.sum());
+    sum.add(other.sum.sum());
+    if (other.count.sum() > 0) {
+      max.accumulate(other.max.get());
+    }
+  }
+
   long count() {
     return count.sum();
   }

@@ -17,7 +17,18 @@ final class Machine {
         .put("total_memory_mb", kb("/proc/meminfo", "MemTotal") / 1024)
         .put("java_version", System.getProperty("java.version"))
         .put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+        // The machine is shared: a high load average at the end of a run explains noisy figures.
+        .put("load_average_1_5_15", loadAverage());
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static String firstValue(String file, String key) {
