@@ -6,6 +6,7 @@ import dev.translive.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,9 @@ final class InProcessService implements AutoCloseable {
 
   static InProcessService start(String name, Map<String, Object> overrides) throws Exception {
     Path dataDir = Files.createTempDirectory("translive-bench-" + name + "-");
-    Vertx vertx = Vertx.vertx();
+    // Default pools, as Main has; BENCH_WORKER_POOL only for experiments (blocking intake runs there).
+    String workers = System.getenv("BENCH_WORKER_POOL");
+    Vertx vertx = Vertx.vertx(workers == null ? new VertxOptions() : new VertxOptions().setWorkerPoolSize(Integer.parseInt(workers)));
     AppConfig config = TestServer.config(dataDir, overrides);
     Translive app = Translive.deploy(vertx, config).await(60, TimeUnit.SECONDS);
     InProcessService service = new InProcessService(vertx, app, dataDir);

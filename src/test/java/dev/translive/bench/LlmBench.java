@@ -42,7 +42,8 @@ public final class LlmBench {
     FakeOpenAi fake = FakeOpenAi.start(backendVertx, latencyMs, concurrency).await(10, TimeUnit.SECONDS);
     List<JsonObject> runs = new ArrayList<>();
     try {
-      for (String rateLimit : List.of("default", "0")) {
+      // The unthrottled case is repeated: on a shared machine a single 3-second run is noisy.
+      for (String rateLimit : List.of("default", "0", "0", "0")) {
         Map<String, Object> overrides = new HashMap<>(Map.of(
             "engine", "openai",
             "engines.openai.baseUrl", fake.baseUrl(),
@@ -72,7 +73,9 @@ public final class LlmBench {
     }
 
     JsonObject byDefault = runs.get(0);
-    JsonObject unthrottled = runs.get(1);
+    List<JsonObject> free = new ArrayList<>(runs.subList(1, runs.size()));
+    free.sort(java.util.Comparator.comparingDouble(run -> run.getDouble("submit_to_completed_seconds")));
+    JsonObject unthrottled = free.get(free.size() / 2); // the median run
     double measured = byDefault.getDouble("submit_to_completed_seconds");
     double measuredFree = unthrottled.getDouble("submit_to_completed_seconds");
     BenchResult r = new BenchResult("llm", "LLM path: " + String.format("%,d", segments) + " segments, "
@@ -85,7 +88,7 @@ public final class LlmBench {
             measured / ideal <= 1.15)
         .info("  measured, submit to task_completed", measured, "s")
         .info("  translating stage only", byDefault.getDouble("translate_seconds"), "s")
-        .metric("measured / ideal (requestsPerSecond 0: no rate limit)", "≤ 1.15", measuredFree / ideal, "",
+        .metric("measured / ideal (requestsPerSecond 0: no rate limit; median of 3)", "≤ 1.15", measuredFree / ideal, "",
             measuredFree / ideal <= 1.15)
         .info("  measured, submit to task_completed", measuredFree, "s")
         .info("  translating stage only", unthrottled.getDouble("translate_seconds"), "s")
