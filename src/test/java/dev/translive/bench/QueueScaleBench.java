@@ -131,11 +131,11 @@ public final class QueueScaleBench {
         .put("frame_bytes_by_queue_length", sizes)
         .put("bridge_frames", new JsonArray(bridgeFrames.stream().map(f -> new JsonArray().add(f[0]).add(f[1])).toList()))
         .put("health_after", health);
-    List<Integer> lengths = new ArrayList<>(atCheckpoints.keySet());
+    List<Integer> lengths = new ArrayList<>(frameBytesByLength.keySet());
     double[] xs = lengths.stream().mapToDouble(Integer::doubleValue).toArray();
-    double[] ys = lengths.stream().mapToDouble(l -> atCheckpoints.get(l)).toArray();
+    double[] ys = lengths.stream().mapToDouble(l -> frameBytesByLength.get(l)).toArray();
     r.chart(Svg.lines("queue_update frame size by queue length", "tasks queued (log scale)", "bytes",
-        List.of(new Svg.Series("frame bytes", xs, ys)), true, 4096.0));
+        List.of(new Svg.Series("frame bytes", xs, ys)), true, 4096.0, "target 4 KB"));
     r.write();
     System.exit(0);
   }

@@ -52,7 +52,8 @@ final class Svg {
   }
 
   /** Lines through points; {@code logX} plots x on a log10 scale (for sizes spanning decades). */
-  static String lines(String title, String xLabel, String yUnit, List<Series> series, boolean logX, Double target) {
+  static String lines(String title, String xLabel, String yUnit, List<Series> series, boolean logX, Double target,
+      String targetLabel) {
     double minX = Double.MAX_VALUE;
     double maxX = -Double.MAX_VALUE;
     double maxY = 0;
@@ -100,8 +101,8 @@ final class Svg {
       double y = TOP + plotHeight() - scale(target, 0, maxY, plotHeight());
       svg.append(String.format(Locale.ROOT,
           "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#c0392b' stroke-dasharray='6 4'/>%n", LEFT, y, WIDTH - RIGHT, y));
-      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' text-anchor='end' font-size='11' fill='#c0392b'>target %s</text>%n",
-          WIDTH - RIGHT, y - 4, esc(BenchResult.format(target))));
+      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' text-anchor='end' font-size='11' fill='#c0392b'>%s</text>%n",
+          WIDTH - RIGHT, y - 4, esc(targetLabel)));
     }
     return close(svg);
   }

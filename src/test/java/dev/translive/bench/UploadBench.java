@@ -97,7 +97,8 @@ public final class UploadBench {
       double[] xs = points.stream().mapToDouble(p -> p[0]).toArray();
       double[] ys = points.stream().mapToDouble(p -> p[1]).toArray();
       r.chart(Svg.lines("Server used heap during a " + megabytes + " MB upload", "seconds since the upload began", "MB",
-          List.of(new Svg.Series("used heap (jstat, 50 ms)", xs, ys)), false, heapBefore / mb + 32));
+          List.of(new Svg.Series("used heap (jstat, 50 ms), incl. garbage", xs, ys)), false, heapBefore / mb + 32,
+          "live heap before + 32 MB"));
       r.write();
     }
     System.exit(0);
