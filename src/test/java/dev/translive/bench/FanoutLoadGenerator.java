@@ -61,6 +61,9 @@ public final class FanoutLoadGenerator {
   private final AtomicInteger connectFailures = new AtomicInteger();
   private final AtomicInteger registered = new AtomicInteger();
   private final AtomicInteger closedByServer = new AtomicInteger();
+  private final Map<String, LongAdder> closeCodes = new ConcurrentHashMap<>();
+  /** /health probes during the task: how late the server's HTTP event loop answers, and its socket backlog. */
+  private final JsonArray healthProbes = new JsonArray();
   private final AtomicInteger completedClients = new AtomicInteger();
   /** Every seq published for the task, as seen by any client: what each client should have got. */
   private final Set<Long> publishedSeqs = ConcurrentHashMap.newKeySet();
@@ -141,7 +144,25 @@ public final class FanoutLoadGenerator {
       long wallBefore = System.nanoTime();
       windowStartMicros = System.currentTimeMillis() * 1000L;
       taskId = submitLongTask(vertx, server.port);
+      // The bridge shares its event loop with /health: the answer time is that loop's lag. Probed from a
+      // plain thread, because this JVM's event loops are themselves busy with the load.
+      java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      prober.scheduleAtFixedRate(() -> {
+        long asked = System.nanoTime();
+        try {
+          JsonObject health = new JsonObject(server.health());
+          synchronized (healthProbes) {
+            healthProbes.add(new JsonObject().put("at_seconds", Math.round((asked - wallBefore) / 1e8) / 10.0)
+                .put("answer_ms", (System.nanoTime() - asked) / 1_000_000)
+                .put("connections", health.getInteger("bridge_connections"))
+                .put("backlog", health.getJsonObject("bridge_backlog")));
+          }
+        } catch (Exception e) {
+          System.err.println("health probe failed: " + e);
+        }
+      }, 5, 5, TimeUnit.SECONDS);
       boolean everyoneCompleted = await(allCompleted.future(), taskSeconds * 1000L + 120_000);
+      prober.shutdownNow();
       if (!everyoneCompleted) {
         Thread.sleep(5000); // stragglers: give the last frames a chance before counting them lost
       }
@@ -214,6 +235,8 @@ public final class FanoutLoadGenerator {
         .info("server CPU per 100k deliveries", cpuPer100k, "s")
         .metric("server CPU needed at the offered rate", "≤ 1 core", coresNeeded, "cores", coresNeeded <= 1.0)
         .info("server busy, measured over the delivery window", busyCores, "cores")
+        .info("slowest /health answer during the task (bridge event-loop lag)", maxProbeMs(), "ms")
+        .info("sockets closed by the server", closedByServer.get(), "")
         .metric("server heap per idle connection", "≤ 10 KB", heapPerConnKb, "KB", heapPerConnKb <= 10)
         .info("server RSS per idle connection", rssPerConnKb, "KB")
         .info("server RSS, idle / busy", m.rssIdle() / 1048576.0, "MB")
@@ -227,6 +250,9 @@ public final class FanoutLoadGenerator {
     r.raw.put("connected", m.connectedAtIdle()).put("connect_failures", connectFailures.get())
         .put("registered", registered.get()).put("all_registered", m.everyoneRegistered())
         .put("all_completed", m.everyoneCompleted()).put("closed_by_server", closedByServer.get())
+        .put("close_codes", new JsonObject(new java.util.TreeMap<>(closeCodes.entrySet().stream()
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().sum())))))
+        .put("health_probes_during_task", healthProbes)
         .put("ramp_seconds", rampSeconds)
         .put("connect_ms", histogramJson(connectTimes))
         .put("latency_ms", histogramJson(latencies))
@@ -247,6 +273,12 @@ public final class FanoutLoadGenerator {
         new double[] {latencies.percentile(0.5), latencies.percentile(0.9), latencies.percentile(0.99),
             latencies.percentile(0.999), latencies.max()}, 200.0));
     r.write();
+  }
+
+  private double maxProbeMs() {
+    synchronized (healthProbes) {
+      return healthProbes.stream().mapToDouble(p -> ((JsonObject) p).getLong("answer_ms")).max().orElse(Double.NaN);
+    }
   }
 
   private static JsonObject histogramJson(Histogram h) {
@@ -382,7 +414,10 @@ public final class FanoutLoadGenerator {
       void attach(WebSocket ws) {
         socket = ws;
         ws.handler(this::onFrame);
-        ws.closeHandler(v -> closedByServer.incrementAndGet());
+        ws.closeHandler(v -> {
+          closedByServer.incrementAndGet();
+          closeCodes.computeIfAbsent(String.valueOf(ws.closeStatusCode()), k -> new LongAdder()).increment();
+        });
         ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + PROGRESS + "\"}");
         ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + QUEUE + "\"}");
         // The bridge drops sockets silent for pingTimeout (60 s); browsers ping every ~20 s.
