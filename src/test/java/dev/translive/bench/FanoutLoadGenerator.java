@@ -1,0 +1,509 @@
+package dev.translive.bench;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Benchmark 1, fan-out: N browser stand-ins (default 10,000) on the raw bridge WebSocket watch one
+ * long demo task that publishes progress at 10 Hz. The service runs as its own process (the jar),
+ * so its CPU, heap and RSS are its own; this JVM is only the load.
+ *
+ * <p>Environment: BENCH_CLIENTS, BENCH_RAMP_PER_SECOND, BENCH_FANOUT_SECONDS (task length),
+ * BENCH_FANOUT_RATE_CAP (bridge.maxMessagesPerSecond), BENCH_LOADGEN_LOOPS, BENCH_SOURCE_ADDRESSES,
+ * BENCH_SERVER_XMX, BENCH_SERVER_JFR (a .jfr path: record a profile of the server), BENCH_HEAP_HISTO (a
+ * path: the server's class histogram with every client connected and idle), BENCH_SERVER_JVM_OPTS (extra
+ * server JVM options, for experiments).
+ */
+public final class FanoutLoadGenerator {
+  private static final String PROGRESS = "translive.progress";
+  private static final String QUEUE = "translive.queue";
+  private static final boolean DEBUG = System.getenv("BENCH_DEBUG") != null;
+
+  private final int clients = intEnv("BENCH_CLIENTS", 10_000);
+  private final int rampPerSecond = intEnv("BENCH_RAMP_PER_SECOND", 1_000);
+  private final int taskSeconds = intEnv("BENCH_FANOUT_SECONDS", 60);
+  private final int rateCap = intEnv("BENCH_FANOUT_RATE_CAP", 20);
+  private final int loops = intEnv("BENCH_LOADGEN_LOOPS", 2);
+  private final int sourceAddresses = intEnv("BENCH_SOURCE_ADDRESSES", 4);
+  private final String serverXmx = System.getenv().getOrDefault("BENCH_SERVER_XMX", "1g");
+
+  // Shared by every shard; all counters are updated from the shards' event loops.
+  private final Histogram connectTimes = new Histogram(120_000);
+  /** Merged from the shards' histograms at the end. */
+  private final Histogram latencies = new Histogram(120_000);
+  private final LongAdder deliveries = new LongAdder();
+  private final LongAdder framesBeforeTask = new LongAdder();
+  private final AtomicInteger connected = new AtomicInteger();
+  private final AtomicInteger connectFailures = new AtomicInteger();
+  private final AtomicInteger registered = new AtomicInteger();
+  private final AtomicInteger closedByServer = new AtomicInteger();
+  private final Map<String, LongAdder> closeCodes = new ConcurrentHashMap<>();
+  /** /health probes during the task: how late the server's HTTP event loop answers, and its socket backlog. */
+  private final JsonArray healthProbes = new JsonArray();
+  private final AtomicInteger completedClients = new AtomicInteger();
+  /** Every seq published for the task, as seen by any client: what each client should have got. */
+  private final Set<Long> publishedSeqs = ConcurrentHashMap.newKeySet();
+  private final List<Shard> shards = new ArrayList<>();
+  private final Promise<Void> allRegistered = Promise.promise();
+  private final Promise<Void> allCompleted = Promise.promise();
+  /** Frames whose seq is at or after this count toward the task; earlier ones are the initial state. */
+  private volatile long windowStartMicros = Long.MAX_VALUE;
+  private volatile String taskId;
+  private volatile long rampStartNanos;
+  private volatile long rampEndNanos;
+
+  public static void main(String[] args) throws Exception {
+    new FanoutLoadGenerator().run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    Path work = Files.createTempDirectory("translive-bench-fanout-");
+    List<String> jvm = new ArrayList<>(List.of("-Xmx" + serverXmx, "-XX:+UseG1GC"));
+    String extra = System.getenv("BENCH_SERVER_JVM_OPTS"); // experiments only, e.g. -Dio.netty.noUnsafe=true
+    if (extra != null && !extra.isBlank()) {
+      jvm.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    String jfr = System.getenv("BENCH_SERVER_JFR");
+    if (jfr != null && !jfr.isBlank()) {
+      jvm.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile,dumponexit=true");
+    }
+    Map<String, String> env = Map.of(
+        "TRANSLIVE_ENGINE", "demo",
+        // One segment per 100 ms: progress at the translator's 10 Hz ceiling. At this delay the demo
+        // engine's batch size is already 1; TRANSLIVE_ENGINES_DEMO_BATCH_SIZE would arrive as a string
+        // (the key is absent from the defaults) and fail the start (reported to the lead).
+        "TRANSLIVE_DEMO_DELAY_MS", "100",
+        "TRANSLIVE_BRIDGE_MAX_CONNECTIONS", String.valueOf(clients + 100),
+        "TRANSLIVE_BRIDGE_MAX_MESSAGES_PER_SECOND", String.valueOf(rateCap));
+    System.out.printf("fan-out: %d clients, ramp %d/s, task %d s, rate cap %d/s, server -Xmx%s%n",
+        clients, rampPerSecond, taskSeconds, rateCap, serverXmx);
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    try (ServerProcess server = ServerProcess.start(work, jvm, env)) {
+      long pid = server.pid();
+      long heapIdle0 = ProcStats.liveHeapBytes(pid);
+      long rss0 = ProcStats.rssBytes(pid);
+
+      vertx.deployVerticle(() -> {
+        Shard shard = new Shard(server.port);
+        synchronized (shards) {
+          shards.add(shard);
+        }
+        return shard;
+      }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
+
+      rampStartNanos = System.nanoTime();
+      for (int s = 0; s < shards.size(); s++) {
+        Shard shard = shards.get(s);
+        int share = clients / loops + (s < clients % loops ? 1 : 0);
+        shard.context.runOnContext(v -> shard.ramp(share));
+      }
+      boolean everyoneRegistered = await(allRegistered.future(), clients * 1000L / rampPerSecond + 120_000);
+      int connectedAtIdle = connected.get();
+      System.out.printf("ramp: %d connected, %d registered, %d failed in %.1f s%n", connectedAtIdle, registered.get(),
+          connectFailures.get(), (rampEndNanos - rampStartNanos) / 1e9);
+
+      // Idle: every socket open and registered, nothing published; the cost of a connection itself.
+      Thread.sleep(3000); // let straggling initial frames and write buffers drain
+      String healthIdle = server.health();
+      long heapIdleN = ProcStats.liveHeapBytes(pid);
+      String histogramFile = System.getenv("BENCH_HEAP_HISTO");
+      if (histogramFile != null && !histogramFile.isBlank()) {
+        // What the idle connections are made of, for the write-up when the heap target is missed.
+        Files.writeString(Path.of(histogramFile), ProcStats.jcmd(pid, "GC.class_histogram"));
+      }
+      long rssIdleN = ProcStats.rssBytes(pid);
+
+      double cpuBefore = ProcStats.cpuSeconds(pid);
+      double selfCpuBefore = ProcStats.cpuSeconds(ProcessHandle.current().pid());
+      long wallBefore = System.nanoTime();
+      windowStartMicros = System.currentTimeMillis() * 1000L;
+      taskId = submitLongTask(vertx, server.port);
+      // The bridge shares its event loop with /health: the answer time is that loop's lag. Probed from a
+      // plain thread, because this JVM's event loops are themselves busy with the load.
+      java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      prober.scheduleAtFixedRate(() -> {
+        long asked = System.nanoTime();
+        try {
+          JsonObject health = new JsonObject(server.health());
+          synchronized (healthProbes) {
+            healthProbes.add(new JsonObject().put("at_seconds", Math.round((asked - wallBefore) / 1e8) / 10.0)
+                .put("answer_ms", (System.nanoTime() - asked) / 1_000_000)
+                .put("connections", health.getInteger("bridge_connections"))
+                .put("backlog", health.getJsonObject("bridge_backlog")));
+          }
+        } catch (Exception e) {
+          System.err.println("health probe failed: " + e);
+        }
+      }, 5, 5, TimeUnit.SECONDS);
+      boolean everyoneCompleted = await(allCompleted.future(), taskSeconds * 1000L + 120_000);
+      prober.shutdownNow();
+      if (!everyoneCompleted) {
+        Thread.sleep(5000); // stragglers: give the last frames a chance before counting them lost
+      }
+      long wallAfter = System.nanoTime();
+      double cpuAfter = ProcStats.cpuSeconds(pid);
+      double selfCpuAfter = ProcStats.cpuSeconds(ProcessHandle.current().pid());
+      long rssBusy = ProcStats.rssBytes(pid);
+      String healthBusy = server.health();
+
+      List<JsonObject> perShard = new ArrayList<>();
+      for (Shard shard : shards) {
+        perShard.add(shard.summarize().await(30, TimeUnit.SECONDS));
+        latencies.add(shard.shardLatencies);
+      }
+      report(new Measured(connectedAtIdle, everyoneRegistered, everyoneCompleted, heapIdle0, heapIdleN, rss0, rssIdleN,
+          rssBusy, cpuAfter - cpuBefore, selfCpuAfter - selfCpuBefore, (wallAfter - wallBefore) / 1e9, perShard,
+          new JsonObject(healthIdle), new JsonObject(healthBusy)));
+    } finally {
+      vertx.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private record Measured(int connectedAtIdle, boolean everyoneRegistered, boolean everyoneCompleted, long heap0, long heapN,
+      long rss0, long rssIdle, long rssBusy, double serverCpu, double loadCpu, double wallSeconds, List<JsonObject> shards,
+      JsonObject healthIdle, JsonObject healthBusy) {}
+
+  private void report(Measured m) {
+    int expectedPerClient = publishedSeqs.size();
+    long minDelivered = Long.MAX_VALUE;
+    long clientsWithAll = 0;
+    long lostTerminal = 0;
+    for (JsonObject s : m.shards()) {
+      minDelivered = Math.min(minDelivered, s.getLong("min_delivered"));
+      clientsWithAll += s.getLong("clients_with_all_of", 0L);
+      lostTerminal += s.getLong("missing_task_completed");
+    }
+    // Every client that was connected when the task started counts, including ones closed since.
+    lostTerminal = Math.max(lostTerminal, m.connectedAtIdle() - completedClients.get());
+    long delivered = deliveries.sum();
+    double expectedTotal = (double) expectedPerClient * m.connectedAtIdle();
+    double rampSeconds = (rampEndNanos - rampStartNanos) / 1e9;
+    double heapPerConnKb = (m.heapN() - m.heap0()) / 1024.0 / Math.max(1, m.connectedAtIdle());
+    double rssPerConnKb = (m.rssIdle() - m.rss0()) / 1024.0 / Math.max(1, m.connectedAtIdle());
+    double cpuPer100k = delivered == 0 ? Double.NaN : m.serverCpu() / delivered * 100_000;
+    double busyCores = m.serverCpu() / m.wallSeconds();
+    // What the task asked of the server: every published message to every client, over the publish span.
+    long firstSeq = publishedSeqs.stream().mapToLong(Long::longValue).min().orElse(0);
+    long lastSeq = publishedSeqs.stream().mapToLong(Long::longValue).max().orElse(0);
+    double publishSeconds = Math.max(1e-3, (lastSeq - firstSeq) / 1e6);
+    double offeredPerSecond = expectedTotal / publishSeconds;
+    double coresNeeded = delivered == 0 ? Double.NaN : m.serverCpu() / delivered * offeredPerSecond;
+
+    BenchResult r = new BenchResult("fanout", "Fan-out: " + String.format("%,d", clients) + " live bridge clients");
+    r.config.put("clients", clients).put("ramp_per_second", rampPerSecond).put("task_seconds", taskSeconds)
+        .put("bridge_max_messages_per_second", rateCap).put("loadgen_event_loops", loops)
+        .put("source_addresses", sourceAddresses).put("server_xmx", serverXmx)
+        .put("server_extra_jvm_options", System.getenv().getOrDefault("BENCH_SERVER_JVM_OPTS", ""))
+        .put("demo_delay_ms", 100).put("demo_batch_size", 1);
+    r.metric("clients connected", "≥ " + clients, m.connectedAtIdle(), "", m.connectedAtIdle() >= clients)
+        .info("connect ramp, total", rampSeconds, "s")
+        .info("connect time p50", connectTimes.percentile(0.50), "ms")
+        .info("connect time p99", connectTimes.percentile(0.99), "ms")
+        .info("delivery latency p50", latencies.percentile(0.50), "ms")
+        .metric("delivery latency p99", "≤ 200 ms", latencies.percentile(0.99), "ms", latencies.percentile(0.99) <= 200)
+        .info("delivery latency max", latencies.max(), "ms")
+        .info("messages expected per client", expectedPerClient, "")
+        .info("messages delivered / expected", expectedTotal == 0 ? Double.NaN : delivered / expectedTotal, "")
+        .metric("lost task_completed", "0", lostTerminal, "", lostTerminal == 0)
+        .info("offered deliveries (messages × clients / publish span)", offeredPerSecond, "/s")
+        .info("server CPU per 100k deliveries", cpuPer100k, "s")
+        .metric("server CPU needed at the offered rate", "≤ 1 core", coresNeeded, "cores", coresNeeded <= 1.0)
+        .info("server busy, measured over the delivery window", busyCores, "cores")
+        .info("slowest /health answer during the task (bridge event-loop lag)", maxProbeMs(), "ms")
+        .info("sockets closed by the server", closedByServer.get(), "")
+        .metric("server heap per idle connection", "≤ 10 KB", heapPerConnKb, "KB", heapPerConnKb <= 10)
+        .info("server RSS per idle connection", rssPerConnKb, "KB")
+        .info("server RSS, idle / busy", m.rssIdle() / 1048576.0, "MB")
+        .info("load generator CPU during the task", m.loadCpu() / m.wallSeconds(), "cores");
+    r.note("CPU needed = CPU per delivery × offered deliveries a second. The busy figure measured over the"
+        + " window is lower when deliveries fall behind (the window stretches), so it is not the target row.");
+    r.note("Publish→receipt latency uses each message's seq (µs since the epoch at publish, same machine clock).");
+    r.note("Server and load generator share the machine's " + Runtime.getRuntime().availableProcessors()
+        + " cores; bridge.maxMessagesPerSecond was " + rateCap + " (default 10) because a client here receives"
+        + " 10 progress + 1 queue message a second.");
+    r.raw.put("connected", m.connectedAtIdle()).put("connect_failures", connectFailures.get())
+        .put("registered", registered.get()).put("all_registered", m.everyoneRegistered())
+        .put("all_completed", m.everyoneCompleted()).put("closed_by_server", closedByServer.get())
+        .put("close_codes", new JsonObject(new java.util.TreeMap<>(closeCodes.entrySet().stream()
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().sum())))))
+        .put("health_probes_during_task", healthProbes)
+        .put("ramp_seconds", rampSeconds)
+        .put("connect_ms", histogramJson(connectTimes))
+        .put("latency_ms", histogramJson(latencies))
+        .put("deliveries", delivered).put("frames_before_task", framesBeforeTask.sum())
+        .put("expected_per_client", expectedPerClient).put("min_delivered_per_client", minDelivered)
+        .put("clients_with_every_message", clientsWithAll).put("clients_with_task_completed", completedClients.get())
+        .put("lost_task_completed", lostTerminal)
+        .put("task_wall_seconds", m.wallSeconds()).put("publish_span_seconds", publishSeconds)
+        .put("offered_deliveries_per_second", offeredPerSecond).put("server_cpu_seconds", m.serverCpu())
+        .put("loadgen_cpu_seconds", m.loadCpu())
+        .put("server_heap_live_bytes_0_connections", m.heap0()).put("server_heap_live_bytes_n_connections", m.heapN())
+        .put("server_rss_bytes_0_connections", m.rss0()).put("server_rss_bytes_n_connections", m.rssIdle())
+        .put("server_rss_bytes_busy", m.rssBusy())
+        .put("health_idle", m.healthIdle()).put("health_busy", m.healthBusy())
+        .put("shards", new JsonArray(new ArrayList<>(m.shards())));
+    r.chart(Svg.bars("Fan-out to " + String.format("%,d", m.connectedAtIdle()) + " clients: delivery latency", "ms",
+        List.of("p50", "p90", "p99", "p99.9", "max"),
+        new double[] {latencies.percentile(0.5), latencies.percentile(0.9), latencies.percentile(0.99),
+            latencies.percentile(0.999), latencies.max()}, 200.0));
+    r.write();
+  }
+
+  private double maxProbeMs() {
+    synchronized (healthProbes) {
+      return healthProbes.stream().mapToDouble(p -> ((JsonObject) p).getLong("answer_ms")).max().orElse(Double.NaN);
+    }
+  }
+
+  private static JsonObject histogramJson(Histogram h) {
+    return new JsonObject().put("count", h.count()).put("mean", h.mean()).put("p50", h.percentile(0.5))
+        .put("p90", h.percentile(0.9)).put("p99", h.percentile(0.99)).put("p999", h.percentile(0.999)).put("max", h.max());
+  }
+
+  /** A .txt of taskSeconds × 10 lines: at 100 ms a segment it runs about taskSeconds. */
+  private String submitLongTask(Vertx vertx, int port) throws Exception {
+    StringBuilder doc = new StringBuilder();
+    for (int i = 1; i <= taskSeconds * 10; i++) {
+      doc.append("Line ").append(i).append(" of the fan-out benchmark document.\n");
+    }
+    WebClient http = WebClient.create(vertx);
+    MultipartForm form = MultipartForm.create().attribute("engine", "demo")
+        .binaryFileUpload("file", "fanout.txt", Buffer.buffer(doc.toString()), "text/plain");
+    var response = http.post(port, "127.0.0.1", "/api/tasks").sendMultipartForm(form).await(30, TimeUnit.SECONDS);
+    if (response.statusCode() != 202) {
+      throw new IllegalStateException("upload refused: " + response.statusCode() + " " + response.bodyAsString());
+    }
+    http.close();
+    return response.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0).getString("task_id");
+  }
+
+  private static boolean await(Future<Void> future, long timeoutMs) {
+    try {
+      future.await(timeoutMs, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception timedOut) {
+      return false;
+    }
+  }
+
+  /** One event loop's share of the clients; everything here runs on that loop. */
+  private final class Shard extends VerticleBase {
+    private final int port;
+    private final List<WebSocketClient> wsClients = new ArrayList<>();
+    private final List<Client> mine = new ArrayList<>();
+    private final Random random = new Random(42);
+    /** Per shard, so two event loops never contend on one histogram's counters. */
+    final Histogram shardLatencies = new Histogram(120_000);
+    private io.vertx.core.Context context;
+
+    Shard(int port) {
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      context = super.context;
+      for (int a = 0; a < sourceAddresses; a++) {
+        // Several loopback source addresses: each has its own ~28k ephemeral ports.
+        wsClients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+            .setLocalAddress("127.0.0." + (a + 1))
+            .setMaxConnections(clients + 1)
+            .setConnectTimeout(60_000)
+            .setMaxFrameSize(65_536)));
+      }
+      return Future.succeededFuture();
+    }
+
+    /** Opens {@code count} connections at this shard's share of the rate, each at a jittered moment. */
+    void ramp(int count) {
+      double intervalMs = 1000.0 * loops / rampPerSecond;
+      long start = System.currentTimeMillis();
+      int[] next = {0};
+      // A 10 ms tick launches every connection whose (jittered) moment has come.
+      long[] due = new long[count];
+      for (int i = 0; i < count; i++) {
+        due[i] = start + (long) (i * intervalMs + random.nextDouble() * intervalMs);
+      }
+      vertx.setPeriodic(10, id -> {
+        long now = System.currentTimeMillis();
+        while (next[0] < count && due[next[0]] <= now) {
+          open(next[0]++);
+        }
+        if (next[0] == count) {
+          vertx.cancelTimer(id);
+        }
+      });
+    }
+
+    private void open(int index) {
+      Client client = new Client();
+      mine.add(client);
+      long began = System.nanoTime();
+      WebSocketClient ws = wsClients.get(index % wsClients.size());
+      ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+          .onSuccess(socket -> {
+            connectTimes.recordMillis((System.nanoTime() - began) / 1_000_000);
+            client.attach(socket);
+            connected.incrementAndGet();
+            rampEndNanos = System.nanoTime();
+          })
+          .onFailure(err -> {
+            if (connectFailures.incrementAndGet() <= 5) {
+              System.err.println("connect failed: " + err);
+            }
+            checkRegistered();
+          });
+    }
+
+    Future<JsonObject> summarize() {
+      Promise<JsonObject> result = Promise.promise();
+      context.runOnContext(v -> {
+        int expected = publishedSeqs.size();
+        long min = Long.MAX_VALUE;
+        long withAll = 0;
+        long missingCompleted = 0;
+        for (Client c : mine) {
+          if (c.socket == null) {
+            continue;
+          }
+          min = Math.min(min, c.delivered);
+          withAll += c.delivered >= expected ? 1 : 0;
+          missingCompleted += c.completed ? 0 : 1;
+        }
+        result.complete(new JsonObject().put("clients", mine.size()).put("min_delivered", min == Long.MAX_VALUE ? 0 : min)
+            .put("clients_with_all_of", withAll).put("missing_task_completed", missingCompleted));
+      });
+      return result.future();
+    }
+
+    /** A browser stand-in: counters only, so 10,000 of them stay cheap for this JVM. */
+    private final class Client {
+      WebSocket socket;
+      int delivered;
+      boolean registeredHere;
+      boolean completed;
+      /** A few clients record every seq they see; the union is what each client should have got. */
+      final boolean witness = mine.size() % 50 == 1;
+
+      void attach(WebSocket ws) {
+        socket = ws;
+        ws.handler(this::onFrame);
+        ws.closeHandler(v -> {
+          closedByServer.incrementAndGet();
+          closeCodes.computeIfAbsent(String.valueOf(ws.closeStatusCode()), k -> new LongAdder()).increment();
+        });
+        ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + PROGRESS + "\"}");
+        ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + QUEUE + "\"}");
+        // The bridge drops sockets silent for pingTimeout (60 s); browsers ping every ~20 s.
+        vertx.setPeriodic(15_000 + random.nextInt(5_000), id -> {
+          if (!ws.isClosed()) {
+            ws.writeTextMessage("{\"type\":\"ping\"}");
+          } else {
+            vertx.cancelTimer(id);
+          }
+        });
+      }
+
+      /**
+       * Reads only seq and type by scanning the bytes: parsing 100k+ JSON frames a second would make
+       * the load generator, not the server, the bottleneck.
+       */
+      void onFrame(Buffer frame) {
+        long receivedMicros = System.currentTimeMillis() * 1000L;
+        byte[] bytes = frame.getBytes();
+        long seq = seqOf(bytes);
+        if (!registeredHere && indexOf(bytes, QUEUE_UPDATE, 0) >= 0) {
+          registeredHere = true;
+          registered.incrementAndGet();
+          checkRegistered();
+        }
+        if (seq < 0 || seq < windowStartMicros) {
+          framesBeforeTask.increment();
+          return;
+        }
+        shardLatencies.recordMillis((receivedMicros - seq) / 1000);
+        if (DEBUG && witness && (receivedMicros - seq) > 150_000) {
+          System.out.println("slow " + (receivedMicros - seq) / 1000 + " ms: " + frame.toString().substring(0, Math.min(160, frame.length())));
+        }
+        deliveries.increment();
+        delivered++;
+        if (witness) {
+          publishedSeqs.add(seq);
+        }
+        if (!completed && indexOf(bytes, TASK_COMPLETED, 0) >= 0) {
+          completed = true;
+          if (completedClients.incrementAndGet() >= connected.get()) {
+            allCompleted.tryComplete();
+          }
+        }
+      }
+    }
+  }
+
+  /** Called on every registration and every failed connect, so the ramp ends even when some fail. */
+  private void checkRegistered() {
+    if (registered.get() + connectFailures.get() >= clients) {
+      allRegistered.tryComplete();
+    }
+  }
+
+  private static final byte[] SEQ = "\"seq\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] QUEUE_UPDATE = "\"queue_update\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TASK_COMPLETED = "\"task_completed\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static long seqOf(byte[] frame) {
+    int at = indexOf(frame, SEQ, 0);
+    if (at < 0) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = at + SEQ.length; i < frame.length && frame[i] >= '0' && frame[i] <= '9'; i++) {
+      value = value * 10 + (frame[i] - '0');
+    }
+    return value;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle, int from) {
+    outer:
+    for (int i = from; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static int intEnv(String name, int fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+  }
+}
