@@ -18,7 +18,10 @@ public final class AppConfig {
     this.raw = raw;
     JsonObject h = section("http");
     List<String> origins = h.getJsonArray("allowedOrigins", new JsonArray()).stream().map(Object::toString).toList();
-    this.http = new Http(h.getString("host"), h.getInteger("port"), h.getInteger("instances", 1),
+    int instances = h.getInteger("instances", 0);
+    // 0: one HTTP verticle per core, each with its own bridge hub and share of the sockets.
+    this.http = new Http(h.getString("host"), h.getInteger("port"),
+        instances > 0 ? instances : Runtime.getRuntime().availableProcessors(),
         h.getString("webroot", "webroot"), origins);
     JsonObject q = section("queue");
     this.queue = new Queue(q.getInteger("concurrency"), q.getInteger("maxQueued"), q.getInteger("broadcastLimit"),
@@ -29,6 +32,7 @@ public final class AppConfig {
         b.getInteger("maxInboundPerSecond"), b.getInteger("maxPendingPerSocket"), b.getLong("heartbeatMs"),
         b.getLong("sessionTimeoutMs"), b.getLong("pingTimeoutMs"), b.getInteger("maxHandlersPerSocket"),
         b.getBoolean("compression"), b.getInteger("maxFrameBytes", 16384), b.getLong("maxUnflushedBytesPerSocket", 262144L),
+        b.getLong("fanOutIntervalMs", 100L),
         b.getJsonArray("disabledTransports", new JsonArray()).stream().map(Object::toString).toList());
     JsonObject u = section("upload");
     this.upload = new Upload(u.getLong("maxBytes"), u.getInteger("maxFiles"), u.getLong("minFreeBytes"),
@@ -60,6 +64,7 @@ public final class AppConfig {
       boolean compression,
       int maxFrameBytes,
       long maxUnflushedBytesPerSocket,
+      long fanOutIntervalMs,
       List<String> disabledTransports) {}
 
   /** The bridge settings as the progress layer takes them. */
@@ -68,7 +73,8 @@ public final class AppConfig {
         dev.translive.progress.BridgeOptions.QUEUE, dev.translive.progress.BridgeOptions.SNAPSHOT, bridge.maxConnections(),
         bridge.maxMessagesPerSecond(), bridge.maxInboundPerSecond(), bridge.maxPendingPerSocket(),
         bridge.maxUnflushedBytesPerSocket(), bridge.maxHandlersPerSocket(), bridge.heartbeatMs(), bridge.sessionTimeoutMs(),
-        bridge.pingTimeoutMs(), bridge.maxFrameBytes(), http.allowedOrigins(), bridge.disabledTransports());
+        bridge.pingTimeoutMs(), bridge.maxFrameBytes(), bridge.fanOutIntervalMs(), http.allowedOrigins(),
+        bridge.disabledTransports());
   }
 
   public record Upload(long maxBytes, int maxFiles, long minFreeBytes, int perClientPerMinute, int perClientBurst) {}

@@ -40,7 +40,9 @@ public final class OpenAiEngine extends AbstractHttpEngine {
   private final List<LanguagePair> pairs;
 
   public OpenAiEngine(Vertx vertx, JsonObject rawSettings) {
-    super(vertx, ID, rawSettings, 4, 60_000, "apiKey");
+    // No request rate limit by default: self-hosted servers are bounded by maxConcurrency, and hosted
+    // APIs answer 429 with Retry-After, which the retries honour; 10 a second would throttle batching.
+    super(vertx, ID, rawSettings, 4, 0, 60_000, "apiKey");
     String url = settings.string("baseUrl");
     this.baseUrl = url == null ? null : url.replaceAll("/+$", "");
     this.model = settings.string("model");

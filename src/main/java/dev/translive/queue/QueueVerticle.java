@@ -41,6 +41,8 @@ public final class QueueVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QueueVerticle.class);
   /** Running progress changes the queue view constantly; one update a second is enough for waits. */
   private static final long PROGRESS_BROADCAST_INTERVAL_MS = 1000;
+  /** Structural changes closer together than this share one queue_update (a burst of submissions). */
+  private static final long QUEUE_COALESCE_MS = 100;
   /** A translator that does not confirm a cancel in this time is presumed gone. */
   private static final long CANCEL_GRACE_MS = 3000;
   private static final long DISPATCH_RETRY_MS = 1000;
@@ -74,8 +76,9 @@ public final class QueueVerticle extends VerticleBase {
   private final History history;
   private JsonObject latestQueueUpdate;
   private long taskCounter;
-  private long lastProgressBroadcast;
-  private boolean progressBroadcastScheduled;
+  private long lastQueuePublish;
+  private long publishTimer = -1;
+  private long publishDue;
   private boolean dispatchRetryScheduled;
   private EventBus bus;
 
@@ -545,20 +548,38 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   private void publishQueueThrottled() {
-    long now = System.currentTimeMillis();
-    if (now - lastProgressBroadcast >= PROGRESS_BROADCAST_INTERVAL_MS) {
-      publishQueue();
-    } else if (!progressBroadcastScheduled) {
-      progressBroadcastScheduled = true;
-      vertx.setTimer(PROGRESS_BROADCAST_INTERVAL_MS - (now - lastProgressBroadcast), id -> {
-        progressBroadcastScheduled = false;
-        publishQueue();
-      });
-    }
+    requestPublish(PROGRESS_BROADCAST_INTERVAL_MS);
   }
 
+  /** A structural change: published at once when idle, else coalesced with others (a burst of submits). */
   private void publishQueue() {
-    lastProgressBroadcast = System.currentTimeMillis();
+    requestPublish(QUEUE_COALESCE_MS);
+  }
+
+  /** Publishes no sooner than {@code minIntervalMs} after the last queue_update, once for all changes meanwhile. */
+  private void requestPublish(long minIntervalMs) {
+    long now = System.currentTimeMillis();
+    long due = Math.max(now, lastQueuePublish + minIntervalMs);
+    if (publishTimer >= 0) {
+      if (publishDue <= due) {
+        return; // an earlier publish will carry this change
+      }
+      vertx.cancelTimer(publishTimer);
+      publishTimer = -1;
+    }
+    if (due == now) {
+      publishQueueNow();
+      return;
+    }
+    publishDue = due;
+    publishTimer = vertx.setTimer(due - now, id -> {
+      publishTimer = -1;
+      publishQueueNow();
+    });
+  }
+
+  private void publishQueueNow() {
+    lastQueuePublish = System.currentTimeMillis();
     JsonArray runningJson = new JsonArray();
     for (TaskRecord r : running.values()) {
       runningJson.add(Messages.runningEntry(r.id(), displayName(r), r.progress, r.etaSeconds, r.stage));

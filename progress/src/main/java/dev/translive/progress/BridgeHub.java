@@ -41,6 +41,10 @@ final class BridgeHub implements Handler<BridgeEvent> {
   private final Map<SockJSSocket, SocketChannel> channels = new HashMap<>();
   private final LinkedHashMap<String, Buffer> latestProgress = new LinkedHashMap<>();
   private Buffer latestQueue;
+  /** Frames waiting for the next fan-out pass, conflated by key like a socket's own backlog. */
+  private final LinkedHashMap<String, Outgoing> dirty = new LinkedHashMap<>();
+  private boolean passScheduled;
+  private long lastPassEnd;
   private final List<MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
 
   BridgeHub(Vertx vertx, BridgeOptions settings, BridgeGroup group) {
@@ -126,11 +130,51 @@ final class BridgeHub implements Handler<BridgeEvent> {
     deliver(settings.queueAddress(), "q", latestQueue);
   }
 
+  /**
+   * Collects a frame for the next fan-out pass. Passes run at once when idle and at most every
+   * {@code fanOutIntervalMs} under load, so a burst of publications costs one pass over the sockets,
+   * the newest state of each task wins, and this event loop never falls behind the bus.
+   */
   private void deliver(String address, String key, Buffer frame) {
+    if (channels.isEmpty()) {
+      return;
+    }
+    if (dirty.remove(key) != null) {
+      metrics.conflated();
+    }
+    dirty.put(key, new Outgoing(address, frame));
+    schedulePass();
+  }
+
+  private record Outgoing(String address, Buffer frame) {}
+
+  private void schedulePass() {
+    if (passScheduled) {
+      return;
+    }
+    passScheduled = true;
+    long wait = lastPassEnd + settings.fanOutIntervalMs() - System.currentTimeMillis();
+    if (wait <= 0) {
+      vertx.runOnContext(v -> pass());
+    } else {
+      vertx.setTimer(wait, id -> pass());
+    }
+  }
+
+  private void pass() {
+    passScheduled = false;
+    List<Map.Entry<String, Outgoing>> batch = new java.util.ArrayList<>(dirty.entrySet());
+    dirty.clear();
     for (SocketChannel channel : channels.values()) {
-      if (channel.subscribed(address)) {
-        channel.offer(key, frame);
+      for (Map.Entry<String, Outgoing> entry : batch) {
+        if (channel.subscribed(entry.getValue().address())) {
+          channel.offer(entry.getKey(), entry.getValue().frame());
+        }
       }
+    }
+    lastPassEnd = System.currentTimeMillis();
+    if (!dirty.isEmpty()) {
+      schedulePass();
     }
   }
 

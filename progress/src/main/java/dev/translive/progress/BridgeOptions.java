@@ -20,6 +20,7 @@ public record BridgeOptions(
     long sessionTimeoutMs,
     long pingTimeoutMs,
     int maxFrameBytes,
+    long fanOutIntervalMs,
     List<String> allowedOrigins,
     List<String> disabledTransports) {
 
@@ -29,7 +30,7 @@ public record BridgeOptions(
 
   /** The contract's addresses with its default limits. */
   public static BridgeOptions defaults() {
-    return new BridgeOptions(PROGRESS, QUEUE, SNAPSHOT, 100, 10, 20, 1000, 262_144, 4, 25_000, 5_000, 60_000, 16_384,
+    return new BridgeOptions(PROGRESS, QUEUE, SNAPSHOT, 100, 10, 20, 1000, 262_144, 4, 25_000, 5_000, 60_000, 16_384, 100,
         List.of(), List.of());
   }
 
@@ -41,12 +42,12 @@ public record BridgeOptions(
   public BridgeOptions withAddresses(String progress, String queue, String snapshot) {
     return new BridgeOptions(progress, queue, snapshot, maxConnections, maxMessagesPerSecond, maxInboundPerSecond,
         maxPendingPerSocket, maxUnflushedBytesPerSocket, maxHandlersPerSocket, heartbeatMs, sessionTimeoutMs, pingTimeoutMs,
-        maxFrameBytes, allowedOrigins, disabledTransports);
+        maxFrameBytes, fanOutIntervalMs, allowedOrigins, disabledTransports);
   }
 
   public BridgeOptions withMaxMessagesPerSecond(int perSecond) {
     return new BridgeOptions(progressAddress, queueAddress, snapshotAddress, maxConnections, perSecond, maxInboundPerSecond,
         maxPendingPerSocket, maxUnflushedBytesPerSocket, maxHandlersPerSocket, heartbeatMs, sessionTimeoutMs, pingTimeoutMs,
-        maxFrameBytes, allowedOrigins, disabledTransports);
+        maxFrameBytes, fanOutIntervalMs, allowedOrigins, disabledTransports);
   }
 }

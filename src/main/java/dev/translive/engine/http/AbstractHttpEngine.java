@@ -24,10 +24,18 @@ public abstract class AbstractHttpEngine implements TranslationEngine {
    */
   protected AbstractHttpEngine(Vertx vertx, String id, JsonObject rawSettings, int defaultConcurrency,
       long defaultTimeoutMs, String secretKey) {
+    this(vertx, id, rawSettings, defaultConcurrency, 10, defaultTimeoutMs, secretKey);
+  }
+
+  /**
+   * @param defaultRequestsPerSecond 0 for no rate limit by default (concurrency alone bounds the load)
+   */
+  protected AbstractHttpEngine(Vertx vertx, String id, JsonObject rawSettings, int defaultConcurrency,
+      double defaultRequestsPerSecond, long defaultTimeoutMs, String secretKey) {
     this.vertx = vertx;
     this.id = id;
     this.settings = new SettingsReader(id, rawSettings);
-    this.http = HttpEngineSettings.read(settings, defaultConcurrency, defaultTimeoutMs);
+    this.http = HttpEngineSettings.read(settings, defaultConcurrency, defaultRequestsPerSecond, defaultTimeoutMs);
     this.support = new HttpEngineSupport(vertx, id, http, secretKey == null ? null : settings.string(secretKey));
   }
 

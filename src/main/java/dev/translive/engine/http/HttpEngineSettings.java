@@ -18,12 +18,13 @@ public record HttpEngineSettings(
     long breakerResetMs,
     long breakerWindowMs) {
 
-  /** Reads the shared keys; the engine chooses its own concurrency and timeout defaults. */
-  public static HttpEngineSettings read(SettingsReader reader, int defaultConcurrency, long defaultTimeoutMs) {
+  /** Reads the shared keys; the engine chooses its own concurrency, rate and timeout defaults. */
+  public static HttpEngineSettings read(SettingsReader reader, int defaultConcurrency, double defaultRequestsPerSecond,
+      long defaultTimeoutMs) {
     return new HttpEngineSettings(
         reader.integer("maxConcurrency", defaultConcurrency, 1),
         // 0 or less means no rate limit.
-        reader.decimal("requestsPerSecond", 10, -1, 100_000),
+        reader.decimal("requestsPerSecond", defaultRequestsPerSecond, -1, 100_000),
         reader.longValue("timeoutMs", defaultTimeoutMs, 1),
         reader.integer("maxRetries", 4, 0),
         reader.longValue("retryBaseMs", 500, 0),
