@@ -110,7 +110,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     String taskId = Messages.taskId(message);
     String key;
     if (Messages.PROGRESS_UPDATE.equals(type)) {
-      key = "p:" + taskId;
+      key = progressKey(taskId, message);
       latestProgress.remove(taskId);
       latestProgress.put(taskId, frame);
       if (latestProgress.size() > MAX_TRACKED_TASKS) {
@@ -147,6 +147,15 @@ final class BridgeHub implements Handler<BridgeEvent> {
   }
 
   private record Outgoing(String address, Buffer frame) {}
+
+  /**
+   * Progress conflates within a stage only: a newer update of the same stage replaces the older,
+   * but every stage a task went through still reaches every client, in order.
+   */
+  private static String progressKey(String taskId, JsonObject message) {
+    JsonObject data = message.getJsonObject("data");
+    return "p:" + taskId + ":" + (data == null ? "" : data.getString("stage", ""));
+  }
 
   private void schedulePass() {
     if (passScheduled) {
@@ -247,7 +256,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
       if (address.equals(settings.queueAddress()) && latestQueue != null) {
         channel.offer("q", latestQueue);
       } else if (address.equals(settings.progressAddress())) {
-        latestProgress.forEach((taskId, frame) -> channel.offer("p:" + taskId, frame));
+        latestProgress.forEach((taskId, frame) -> channel.offer(progressKey(taskId, new JsonObject(frame).getJsonObject("body")), frame));
       }
     }
   }
