@@ -6,7 +6,7 @@ set -euo pipefail
 purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
 if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
-  packages+=(apertium-apy chromium chromium-driver)
+  packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
 fi
 
 missing=()

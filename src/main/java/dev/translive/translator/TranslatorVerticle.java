@@ -50,6 +50,7 @@ public final class TranslatorVerticle extends VerticleBase {
   /** Finished tasks whose report the queue owner has not acknowledged yet; still claimed in heartbeats. */
   private final Map<String, JsonObject> unreported = new LinkedHashMap<>();
   private final String translatorId = "tr-" + java.util.UUID.randomUUID();
+  private boolean stopping;
 
   /** @param memory where translations are remembered, so a repeated or resumed task pays only for new segments */
   public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, dev.translive.store.TaskFiles files,
@@ -85,8 +86,14 @@ public final class TranslatorVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Abandons running tasks without ending them: they stay running in the store, so the queue owner
+   * runs them again after a restart (reusing the translation memory) instead of reporting a cancel
+   * nobody asked for.
+   */
   @Override
   public Future<?> stop() {
+    stopping = true;
     List.copyOf(runs.values()).forEach(TaskRun::cancel);
     return Future.succeededFuture();
   }
@@ -110,7 +117,13 @@ public final class TranslatorVerticle extends VerticleBase {
         .recover(err -> Future.succeededFuture(err instanceof Cancelled
             ? new Outcome(Stage.CANCELLED, "Cancelled", "cancelled by the user")
             : new Outcome(Stage.FAILED, "Translation failed: " + reason(err), reason(err))))
-        .onSuccess(outcome -> finish(run, outcome));
+        .onSuccess(outcome -> {
+          if (stopping) {
+            runs.remove(spec.taskId());
+          } else {
+            finish(run, outcome);
+          }
+        });
   }
 
   private record Outcome(Stage stage, String message, String error) {}

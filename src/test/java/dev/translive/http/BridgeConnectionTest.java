@@ -1,0 +1,62 @@
+package dev.translive.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.translive.support.BridgeClient;
+import dev.translive.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Connection housekeeping: dead sockets are cleaned up, and compression is off unless configured. */
+@ExtendWith(VertxExtension.class)
+class BridgeConnectionTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void aSocketThatStopsPingingIsCleanedUpAndFreesItsSlot(Vertx vertx) throws Exception {
+    TestServer server = TestServer.start(vertx, dataDir, Map.of("bridge.pingTimeoutMs", 1000, "bridge.maxConnections", 1))
+        .await(20, TimeUnit.SECONDS);
+    BridgeClient silent = BridgeClient.watching(vertx, server.port).await(5, TimeUnit.SECONDS);
+    silent.await(BridgeClient.ofType("queue_update")).await(5, TimeUnit.SECONDS);
+    assertEquals(1, server.app.bridges().backlog().getInteger("connections"));
+    LiveProgressTest.waitUntil(silent::closed);
+    LiveProgressTest.waitUntil(() -> server.app.bridges().backlog().getInteger("connections") == 0);
+    // The slot is free again for a live client.
+    BridgeClient next = BridgeClient.watching(vertx, server.port).await(5, TimeUnit.SECONDS);
+    next.await(BridgeClient.ofType("queue_update")).await(5, TimeUnit.SECONDS);
+    next.close();
+    server.stop().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void perMessageDeflateIsOffByDefaultAndOnWhenConfigured(Vertx vertx) throws Exception {
+    TestServer plain = TestServer.start(vertx, dataDir, Map.of()).await(20, TimeUnit.SECONDS);
+    assertNull(extensions(vertx, plain.port), "no compression negotiated by default");
+    plain.stop().await(10, TimeUnit.SECONDS);
+    TestServer deflate = TestServer.start(vertx, dataDir, Map.of("bridge.compression", true)).await(20, TimeUnit.SECONDS);
+    String negotiated = extensions(vertx, deflate.port);
+    assertTrue(negotiated != null && negotiated.contains("permessage-deflate"), "negotiated: " + negotiated);
+    deflate.stop().await(10, TimeUnit.SECONDS);
+  }
+
+  /** The Sec-WebSocket-Extensions the server accepted for a client that offers compression. */
+  private static String extensions(Vertx vertx, int port) throws Exception {
+    WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true))
+        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+        .await(5, TimeUnit.SECONDS);
+    String value = ws.headers().get("Sec-WebSocket-Extensions");
+    ws.close().await(5, TimeUnit.SECONDS);
+    return value;
+  }
+}
