@@ -87,7 +87,7 @@ public class HtmlFormat implements DocumentFormat {
         units.get(i).apply(translations.get(i));
       }
       originals.forEach(HtmlFormat::insertOriginal);
-      Files.write(target, document.outerHtml().getBytes(document.charset()));
+      AtomicFiles.write(target, document.outerHtml().getBytes(document.charset()));
     }
   }
 

@@ -74,10 +74,9 @@ final class OoxmlPackage {
   }
 
   /** Writes a POI document to {@code target}. */
+  /** Written atomically (temp file, fsync, rename), like every result. */
   static void save(POIXMLDocument document, Path target) throws IOException {
-    try (var out = Files.newOutputStream(target)) {
-      document.write(out);
-    }
+    AtomicFiles.write(target, document::write);
   }
 
   /** Reads only the central directory, so a bomb is rejected without inflating a byte. */

@@ -78,7 +78,7 @@ final class SubtitleCues implements DocumentFormat.Extraction {
       next = range[1];
     }
     out.addAll(lines.subList(next, lines.size()));
-    Files.write(target, decoded.encode(String.join(lineBreak, out)));
+    AtomicFiles.write(target, decoded.encode(String.join(lineBreak, out)));
   }
 
   /**

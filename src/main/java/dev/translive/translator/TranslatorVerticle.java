@@ -188,6 +188,10 @@ public final class TranslatorVerticle extends VerticleBase {
     if (err instanceof FormatException) {
       return err.getMessage();
     }
+    if (err instanceof java.io.IOException) {
+      // An I/O message alone is often just a path; say what kind of failure it was.
+      return "could not read or write the document (" + err.getClass().getSimpleName() + ")";
+    }
     String message = err.getMessage();
     return message == null || message.isBlank() ? err.getClass().getSimpleName() : message;
   }
@@ -266,9 +270,12 @@ public final class TranslatorVerticle extends VerticleBase {
           .mapEmpty();
     }
 
-    /** A step's result, unless the task was cancelled meanwhile. */
+    /** A step's result (or failure), unless the task is cancelled first. */
     private <T> Future<T> guarded(Future<T> step) {
-      return Future.any(step, cancellation.future()).compose(v -> cancelled ? Future.failedFuture(new Cancelled()) : step);
+      Promise<T> outcome = Promise.promise();
+      step.onComplete(outcome::tryComplete, outcome::tryFail);
+      cancellation.future().onFailure(outcome::tryFail);
+      return outcome.future();
     }
 
     private Future<List<String>> translate(TranslationEngine engine, Store.TranslationKey key, Deduplication dedup,

@@ -59,6 +59,11 @@ class BridgeSecurityTest {
     client.register("translive.queue");
     client.await(BridgeClient.ofType("queue_update")).await(5, TimeUnit.SECONDS);
     client.close();
+
+    // A frame over bridge.maxFrameBytes ends the socket.
+    BridgeClient big = BridgeClient.connect(vertx, server.port).await(5, TimeUnit.SECONDS);
+    big.send(frame("send", "translive.snapshot").put("replyAddress", "x").put("body", new JsonObject().put("pad", "x".repeat(40_000))));
+    waitFor(big::closed);
     server.stop().await(10, TimeUnit.SECONDS);
   }
 
