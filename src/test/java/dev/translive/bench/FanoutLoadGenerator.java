@@ -206,13 +206,12 @@ public final class FanoutLoadGenerator {
         for (int n = 0; n < nodes; n++) {
           long asked = System.nanoTime();
           try {
-            JsonObject health = new JsonObject(servers.get(n).health());
+            JsonObject bridge = bridgeCheck(new JsonObject(servers.get(n).health()));
             synchronized (healthProbes) {
               healthProbes.add(new JsonObject().put("node", nodeName(n))
                   .put("at_seconds", Math.round((asked - wallBefore) / 1e8) / 10.0)
                   .put("answer_ms", (System.nanoTime() - asked) / 1_000_000)
-                  .put("connections", health.getInteger("bridge_connections"))
-                  .put("backlog", health.getJsonObject("bridge_backlog")));
+                  .put("bridge", bridge));
             }
           } catch (Exception e) {
             System.err.println("health probe of node " + nodeName(n) + " failed: " + e);
@@ -381,6 +380,17 @@ public final class FanoutLoadGenerator {
         .put("server_rss_bytes_0_connections", n.rss0()).put("server_rss_bytes_n_connections", n.rssIdle())
         .put("server_rss_bytes_busy", n.rssBusy()).put("latency_ms", histogramJson(latenciesByNode[index]))
         .put("health_idle", n.healthIdle()).put("health_busy", n.healthBusy());
+  }
+
+  /** The bridge's entry of /health (connections, sockets, pending messages, unflushed bytes), or null. */
+  private static JsonObject bridgeCheck(JsonObject health) {
+    JsonArray checks = health.getJsonArray("checks", new JsonArray());
+    for (int i = 0; i < checks.size(); i++) {
+      if ("bridge".equals(checks.getJsonObject(i).getString("id"))) {
+        return checks.getJsonObject(i).getJsonObject("data");
+      }
+    }
+    return null;
   }
 
   private double maxProbeMs() {
