@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes bench/results/<name>.{json,md,svg} and summary.md.
-#   BENCH_ONLY=fanout,pipeline,llm,queue,upload   run a subset (default: all five)
+#   BENCH_ONLY=fanout,fanout2,pipeline,llm,queue,upload   run a subset (default: all six)
+#                                                  fanout2: the fan-out on a two-node cluster (starts PostgreSQL)
 #   BENCH_CLIENTS=N                                fan-out clients (default 10000)
 #   BUILD_DIR=dir                                  Maven build dir (default target), as -DbuildDir
 # Expects the jar to be built (make bench does it); compiles the test classes the benchmarks live in.
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-target}"
 BUILD_DIR="$(mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd)"
 RESULTS="bench/results"
-ONLY="${BENCH_ONLY:-fanout,pipeline,llm,queue,upload}"
+ONLY="${BENCH_ONLY:-fanout,fanout2,pipeline,llm,queue,upload}"
 MVN=(mvn -B -q "-DbuildDir=$BUILD_DIR")
 
 if [ ! -f "$BUILD_DIR/translive.jar" ]; then
@@ -23,14 +24,18 @@ CP="$BUILD_DIR/test-classes:$BUILD_DIR/classes:$(cat "$BUILD_DIR/bench.classpath
 # 10,000 sockets need more descriptors than the usual 1024, in both JVMs (the server inherits this).
 ulimit -n 20000 || echo "WARNING: cannot raise the open-files limit to 20000 (now $(ulimit -n))" >&2
 mkdir -p "$RESULTS"
+case ",$ONLY," in
+  *",fanout2,"*) export BENCH_PG_URL="${BENCH_PG_URL:-$(scripts/postgres.sh start | tail -n 1)}" ;;
+esac
 
-run() { # run <name> <class> <load generator heap>
+run() { # run <name> <class> <load generator heap> [arguments]
   local name="$1" class="$2" heap="$3"
+  shift 3
   case ",$ONLY," in *",$name,"*) ;; *) return 0 ;; esac
   echo "== $name ($(date -u +%H:%M:%S)); log: $RESULTS/$name.log"
   local started=$SECONDS
   if java "-Xmx$heap" -Dbench.jar="$BUILD_DIR/translive.jar" -Dbench.results="$RESULTS" -cp "$CP" \
-      "dev.translive.bench.$class" >"$RESULTS/$name.log" 2>&1; then
+      "dev.translive.bench.$class" "$@" >"$RESULTS/$name.log" 2>&1; then
     echo "   done in $((SECONDS - started)) s"
   else
     echo "   FAILED after $((SECONDS - started)) s; last lines of the log:" >&2
@@ -41,6 +46,10 @@ run() { # run <name> <class> <load generator heap>
 
 failed=()
 run fanout FanoutLoadGenerator 1500m
+run fanout2 FanoutLoadGenerator 1500m 2
+# Single node vs two nodes, from fanout.json and fanout2.json (whichever runs they come from).
+rm -f "$RESULTS/fanout-compare.md"
+java -Dbench.results="$RESULTS" -cp "$CP" dev.translive.bench.FanoutComparison >/dev/null
 run pipeline PipelineBench 1g
 run llm LlmBench 512m
 run queue QueueScaleBench 1g
@@ -52,7 +61,7 @@ run upload UploadBench 256m
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB," \
     "$(java -version 2>&1 | head -1). Reproduce with \`make bench\`; details in bench/README.md."
   echo
-  for name in fanout pipeline llm queue upload; do
+  for name in fanout fanout2 fanout-compare pipeline llm queue upload; do
     [ -f "$RESULTS/$name.md" ] && { cat "$RESULTS/$name.md"; echo; }
   done
 } >"$RESULTS/summary.md"

@@ -32,11 +32,17 @@ import java.util.concurrent.atomic.LongAdder;
  * long demo task that publishes progress at 10 Hz. The service runs as its own process (the jar),
  * so its CPU, heap and RSS are its own; this JVM is only the load.
  *
+ * <p>With argument {@code 2} (benchmark fanout2) the service is a two-node cluster on this machine
+ * ({@link ServerGroup}: node A http,queue,translator, node B http only, PostgreSQL store, Hazelcast bus) and
+ * the clients alternate between the two nodes' HTTP ports; the task is uploaded to node A, so node B's
+ * clients get their progress over the clustered bus. CPU, heap and RSS are summed over the node processes.
+ *
  * <p>Environment: BENCH_CLIENTS, BENCH_RAMP_PER_SECOND, BENCH_FANOUT_SECONDS (task length),
  * BENCH_FANOUT_RATE_CAP (bridge.maxMessagesPerSecond), BENCH_LOADGEN_LOOPS, BENCH_SOURCE_ADDRESSES,
  * BENCH_SERVER_XMX, BENCH_SERVER_JFR (a .jfr path: record a profile of the server), BENCH_HEAP_HISTO (a
  * path: the server's class histogram with every client connected and idle), BENCH_SERVER_JVM_OPTS (extra
- * server JVM options, for experiments).
+ * server JVM options, for experiments), BENCH_PG_URL (two nodes: the PostgreSQL server; a fresh schema is made
+ * and dropped). With several nodes the JFR and histogram paths get "-node-i" before the extension.
  */
 public final class FanoutLoadGenerator {
   private static final String PROGRESS = "translive.progress";
@@ -50,6 +56,9 @@ public final class FanoutLoadGenerator {
   private final int loops = intEnv("BENCH_LOADGEN_LOOPS", 2);
   private final int sourceAddresses = intEnv("BENCH_SOURCE_ADDRESSES", 4);
   private final String serverXmx = System.getenv().getOrDefault("BENCH_SERVER_XMX", "1g");
+  /** Service processes the clients are split over: 1 (fanout) or a cluster (fanout2). */
+  private final int nodes;
+  private final String name;
 
   // Shared by every shard; all counters are updated from the shards' event loops.
   private final Histogram connectTimes = new Histogram(120_000);
@@ -58,6 +67,8 @@ public final class FanoutLoadGenerator {
   private final LongAdder deliveries = new LongAdder();
   private final LongAdder framesBeforeTask = new LongAdder();
   private final AtomicInteger connected = new AtomicInteger();
+  private final AtomicInteger[] connectedByNode;
+  private final Histogram[] latenciesByNode;
   private final AtomicInteger connectFailures = new AtomicInteger();
   private final AtomicInteger registered = new AtomicInteger();
   private final AtomicInteger closedByServer = new AtomicInteger();
@@ -76,13 +87,24 @@ public final class FanoutLoadGenerator {
   private volatile long rampStartNanos;
   private volatile long rampEndNanos;
 
+  FanoutLoadGenerator(int nodes) {
+    this.nodes = nodes;
+    this.name = nodes == 1 ? "fanout" : "fanout" + nodes;
+    connectedByNode = new AtomicInteger[nodes];
+    latenciesByNode = new Histogram[nodes];
+    for (int n = 0; n < nodes; n++) {
+      connectedByNode[n] = new AtomicInteger();
+      latenciesByNode[n] = new Histogram(120_000);
+    }
+  }
+
+  /** Argument: the number of service nodes (default 1). */
   public static void main(String[] args) throws Exception {
-    new FanoutLoadGenerator().run();
+    new FanoutLoadGenerator(args.length > 0 ? Integer.parseInt(args[0]) : 1).run();
     System.exit(0);
   }
 
-  private void run() throws Exception {
-    Path work = Files.createTempDirectory("translive-bench-fanout-");
+  private List<String> serverJvmOptions(int node) {
     List<String> jvm = new ArrayList<>(List.of("-Xmx" + serverXmx, "-XX:+UseG1GC"));
     String extra = System.getenv("BENCH_SERVER_JVM_OPTS"); // experiments only, e.g. -Dio.netty.noUnsafe=true
     if (extra != null && !extra.isBlank()) {
@@ -90,8 +112,27 @@ public final class FanoutLoadGenerator {
     }
     String jfr = System.getenv("BENCH_SERVER_JFR");
     if (jfr != null && !jfr.isBlank()) {
-      jvm.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile,dumponexit=true");
+      jvm.add("-XX:StartFlightRecording=filename=" + perNode(jfr, node).toAbsolutePath() + ",settings=profile,dumponexit=true");
     }
+    return jvm;
+  }
+
+  /** The path itself with one node; with several, "-node-i" before the extension. */
+  private Path perNode(String path, int node) {
+    if (nodes == 1) {
+      return Path.of(path);
+    }
+    int dot = path.lastIndexOf('.');
+    return Path.of(dot > path.lastIndexOf('/') ? path.substring(0, dot) + "-node-" + node + path.substring(dot)
+        : path + "-node-" + node);
+  }
+
+  private static String nodeName(int node) {
+    return String.valueOf((char) ('A' + node));
+  }
+
+  private void run() throws Exception {
+    Path work = Files.createTempDirectory("translive-bench-" + name + "-");
     Map<String, String> env = Map.of(
         "TRANSLIVE_ENGINE", "demo",
         // One segment per 100 ms: progress at the translator's 10 Hz ceiling. At this delay the demo
@@ -100,17 +141,22 @@ public final class FanoutLoadGenerator {
         "TRANSLIVE_DEMO_DELAY_MS", "100",
         "TRANSLIVE_BRIDGE_MAX_CONNECTIONS", String.valueOf(clients + 100),
         "TRANSLIVE_BRIDGE_MAX_MESSAGES_PER_SECOND", String.valueOf(rateCap));
-    System.out.printf("fan-out: %d clients, ramp %d/s, task %d s, rate cap %d/s, server -Xmx%s%n",
-        clients, rampPerSecond, taskSeconds, rateCap, serverXmx);
+    System.out.printf("%s: %d clients over %d node(s), ramp %d/s, task %d s, rate cap %d/s, server -Xmx%s%n",
+        name, clients, nodes, rampPerSecond, taskSeconds, rateCap, serverXmx);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-    try (ServerProcess server = ServerProcess.start(work, jvm, env)) {
-      long pid = server.pid();
-      long heapIdle0 = ProcStats.liveHeapBytes(pid);
-      long rss0 = ProcStats.rssBytes(pid);
+    try (ServerGroup group = ServerGroup.start(vertx, nodes, work, this::serverJvmOptions, env)) {
+      List<ServerProcess> servers = group.nodes;
+      int[] ports = servers.stream().mapToInt(s -> s.port).toArray();
+      long[] heapIdle0 = new long[nodes];
+      long[] rss0 = new long[nodes];
+      for (int n = 0; n < nodes; n++) {
+        heapIdle0[n] = ProcStats.liveHeapBytes(servers.get(n).pid());
+        rss0[n] = ProcStats.rssBytes(servers.get(n).pid());
+      }
 
       vertx.deployVerticle(() -> {
-        Shard shard = new Shard(server.port);
+        Shard shard = new Shard(ports);
         synchronized (shards) {
           shards.add(shard);
         }
@@ -130,35 +176,46 @@ public final class FanoutLoadGenerator {
 
       // Idle: every socket open and registered, nothing published; the cost of a connection itself.
       Thread.sleep(3000); // let straggling initial frames and write buffers drain
-      String healthIdle = server.health();
-      long heapIdleN = ProcStats.liveHeapBytes(pid);
+      long[] heapIdleN = new long[nodes];
+      long[] rssIdleN = new long[nodes];
+      double[] cpuBefore = new double[nodes];
+      JsonObject[] healthIdle = new JsonObject[nodes];
       String histogramFile = System.getenv("BENCH_HEAP_HISTO");
-      if (histogramFile != null && !histogramFile.isBlank()) {
-        // What the idle connections are made of, for the write-up when the heap target is missed.
-        Files.writeString(Path.of(histogramFile), ProcStats.jcmd(pid, "GC.class_histogram"));
+      for (int n = 0; n < nodes; n++) {
+        long pid = servers.get(n).pid();
+        healthIdle[n] = new JsonObject(servers.get(n).health());
+        heapIdleN[n] = ProcStats.liveHeapBytes(pid);
+        if (histogramFile != null && !histogramFile.isBlank()) {
+          // What the idle connections are made of, for the write-up when the heap target is missed.
+          Files.writeString(perNode(histogramFile, n), ProcStats.jcmd(pid, "GC.class_histogram"));
+        }
+        rssIdleN[n] = ProcStats.rssBytes(pid);
       }
-      long rssIdleN = ProcStats.rssBytes(pid);
 
-      double cpuBefore = ProcStats.cpuSeconds(pid);
+      for (int n = 0; n < nodes; n++) {
+        cpuBefore[n] = ProcStats.cpuSeconds(servers.get(n).pid());
+      }
       double selfCpuBefore = ProcStats.cpuSeconds(ProcessHandle.current().pid());
       long wallBefore = System.nanoTime();
       windowStartMicros = System.currentTimeMillis() * 1000L;
-      taskId = submitLongTask(vertx, server.port);
+      taskId = submitLongTask(vertx, group.first().port);
       // The bridge shares its event loop with /health: the answer time is that loop's lag. Probed from a
       // plain thread, because this JVM's event loops are themselves busy with the load.
       java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
       prober.scheduleAtFixedRate(() -> {
-        long asked = System.nanoTime();
-        try {
-          JsonObject health = new JsonObject(server.health());
-          synchronized (healthProbes) {
-            healthProbes.add(new JsonObject().put("at_seconds", Math.round((asked - wallBefore) / 1e8) / 10.0)
-                .put("answer_ms", (System.nanoTime() - asked) / 1_000_000)
-                .put("connections", health.getInteger("bridge_connections"))
-                .put("backlog", health.getJsonObject("bridge_backlog")));
+        for (int n = 0; n < nodes; n++) {
+          long asked = System.nanoTime();
+          try {
+            JsonObject bridge = bridgeCheck(new JsonObject(servers.get(n).health()));
+            synchronized (healthProbes) {
+              healthProbes.add(new JsonObject().put("node", nodeName(n))
+                  .put("at_seconds", Math.round((asked - wallBefore) / 1e8) / 10.0)
+                  .put("answer_ms", (System.nanoTime() - asked) / 1_000_000)
+                  .put("bridge", bridge));
+            }
+          } catch (Exception e) {
+            System.err.println("health probe of node " + nodeName(n) + " failed: " + e);
           }
-        } catch (Exception e) {
-          System.err.println("health probe failed: " + e);
         }
       }, 5, 5, TimeUnit.SECONDS);
       boolean everyoneCompleted = await(allCompleted.future(), taskSeconds * 1000L + 120_000);
@@ -167,27 +224,45 @@ public final class FanoutLoadGenerator {
         Thread.sleep(5000); // stragglers: give the last frames a chance before counting them lost
       }
       long wallAfter = System.nanoTime();
-      double cpuAfter = ProcStats.cpuSeconds(pid);
       double selfCpuAfter = ProcStats.cpuSeconds(ProcessHandle.current().pid());
-      long rssBusy = ProcStats.rssBytes(pid);
-      String healthBusy = server.health();
+      List<NodeFigures> perNode = new ArrayList<>();
+      for (int n = 0; n < nodes; n++) {
+        long pid = servers.get(n).pid();
+        perNode.add(new NodeFigures(nodeName(n), ServerGroup.roles(n), connectedByNode[n].get(), heapIdle0[n], heapIdleN[n],
+            rss0[n], rssIdleN[n], ProcStats.rssBytes(pid), ProcStats.cpuSeconds(pid) - cpuBefore[n], healthIdle[n],
+            new JsonObject(servers.get(n).health())));
+      }
 
       List<JsonObject> perShard = new ArrayList<>();
       for (Shard shard : shards) {
         perShard.add(shard.summarize().await(30, TimeUnit.SECONDS));
         latencies.add(shard.shardLatencies);
+        for (int n = 0; n < nodes; n++) {
+          latenciesByNode[n].add(shard.nodeLatencies[n]);
+        }
       }
-      report(new Measured(connectedAtIdle, everyoneRegistered, everyoneCompleted, heapIdle0, heapIdleN, rss0, rssIdleN,
-          rssBusy, cpuAfter - cpuBefore, selfCpuAfter - selfCpuBefore, (wallAfter - wallBefore) / 1e9, perShard,
-          new JsonObject(healthIdle), new JsonObject(healthBusy)));
+      report(new Measured(connectedAtIdle, everyoneRegistered, everyoneCompleted, perNode,
+          selfCpuAfter - selfCpuBefore, (wallAfter - wallBefore) / 1e9, perShard));
     } finally {
       vertx.close().await(60, TimeUnit.SECONDS);
     }
   }
 
-  private record Measured(int connectedAtIdle, boolean everyoneRegistered, boolean everyoneCompleted, long heap0, long heapN,
-      long rss0, long rssIdle, long rssBusy, double serverCpu, double loadCpu, double wallSeconds, List<JsonObject> shards,
-      JsonObject healthIdle, JsonObject healthBusy) {}
+  /** One service process: its clients, live heap and RSS with 0 and N idle clients, CPU over the task. */
+  private record NodeFigures(String node, String roles, int connected, long heap0, long heapN, long rss0, long rssIdle,
+      long rssBusy, double cpu, JsonObject healthIdle, JsonObject healthBusy) {}
+
+  /** Heap, RSS and CPU summed over the node processes. */
+  private record Measured(int connectedAtIdle, boolean everyoneRegistered, boolean everyoneCompleted, List<NodeFigures> nodes,
+      double loadCpu, double wallSeconds, List<JsonObject> shards) {
+    long sum(java.util.function.ToLongFunction<NodeFigures> figure) {
+      return nodes.stream().mapToLong(figure).sum();
+    }
+
+    double serverCpu() {
+      return nodes.stream().mapToDouble(NodeFigures::cpu).sum();
+    }
+  }
 
   private void report(Measured m) {
     int expectedPerClient = publishedSeqs.size();
@@ -204,8 +279,8 @@ public final class FanoutLoadGenerator {
     long delivered = deliveries.sum();
     double expectedTotal = (double) expectedPerClient * m.connectedAtIdle();
     double rampSeconds = (rampEndNanos - rampStartNanos) / 1e9;
-    double heapPerConnKb = (m.heapN() - m.heap0()) / 1024.0 / Math.max(1, m.connectedAtIdle());
-    double rssPerConnKb = (m.rssIdle() - m.rss0()) / 1024.0 / Math.max(1, m.connectedAtIdle());
+    double heapPerConnKb = (m.sum(NodeFigures::heapN) - m.sum(NodeFigures::heap0)) / 1024.0 / Math.max(1, m.connectedAtIdle());
+    double rssPerConnKb = (m.sum(NodeFigures::rssIdle) - m.sum(NodeFigures::rss0)) / 1024.0 / Math.max(1, m.connectedAtIdle());
     double cpuPer100k = delivered == 0 ? Double.NaN : m.serverCpu() / delivered * 100_000;
     double busyCores = m.serverCpu() / m.wallSeconds();
     // What the task asked of the server: every published message to every client, over the publish span.
@@ -215,19 +290,33 @@ public final class FanoutLoadGenerator {
     double offeredPerSecond = expectedTotal / publishSeconds;
     double coresNeeded = delivered == 0 ? Double.NaN : m.serverCpu() / delivered * offeredPerSecond;
 
-    BenchResult r = new BenchResult("fanout", "Fan-out: " + String.format("%,d", clients) + " live bridge clients");
-    r.config.put("clients", clients).put("ramp_per_second", rampPerSecond).put("task_seconds", taskSeconds)
+    String where = nodes == 1 ? "" : " on " + nodes + " HTTP nodes (cluster)";
+    BenchResult r = new BenchResult(name, "Fan-out: " + String.format("%,d", clients) + " live bridge clients" + where);
+    r.config.put("nodes", nodes).put("clients", clients).put("ramp_per_second", rampPerSecond).put("task_seconds", taskSeconds)
         .put("bridge_max_messages_per_second", rateCap).put("loadgen_event_loops", loops)
         .put("source_addresses", sourceAddresses).put("server_xmx", serverXmx)
         .put("server_extra_jvm_options", System.getenv().getOrDefault("BENCH_SERVER_JVM_OPTS", ""))
         .put("demo_delay_ms", 100).put("demo_batch_size", 1);
+    if (nodes > 1) {
+      JsonArray roles = new JsonArray();
+      m.nodes().forEach(n -> roles.add(n.node() + ": " + n.roles()));
+      r.config.put("node_roles", roles).put("store", "postgres").put("event_bus", "hazelcast");
+    }
     r.metric("clients connected", "≥ " + clients, m.connectedAtIdle(), "", m.connectedAtIdle() >= clients)
         .info("connect ramp, total", rampSeconds, "s")
         .info("connect time p50", connectTimes.percentile(0.50), "ms")
         .info("connect time p99", connectTimes.percentile(0.99), "ms")
         .info("delivery latency p50", latencies.percentile(0.50), "ms")
         .metric("delivery latency p99", "≤ 200 ms", latencies.percentile(0.99), "ms", latencies.percentile(0.99) <= 200)
-        .info("delivery latency max", latencies.max(), "ms")
+        .info("delivery latency max", latencies.max(), "ms");
+    if (nodes > 1) {
+      for (int n = 0; n < nodes; n++) {
+        String of = ", node " + nodeName(n) + " (" + m.nodes().get(n).roles() + ", " + m.nodes().get(n).connected() + " clients)";
+        r.info("delivery latency p50" + of, latenciesByNode[n].percentile(0.50), "ms")
+            .info("delivery latency p99" + of, latenciesByNode[n].percentile(0.99), "ms");
+      }
+    }
+    r
         .info("messages expected per client", expectedPerClient, "")
         .info("messages delivered / expected", expectedTotal == 0 ? Double.NaN : delivered / expectedTotal, "")
         .metric("lost task_completed", "0", lostTerminal, "", lostTerminal == 0)
@@ -239,10 +328,16 @@ public final class FanoutLoadGenerator {
         .info("sockets closed by the server", closedByServer.get(), "")
         .metric("server heap per idle connection", "≤ 10 KB", heapPerConnKb, "KB", heapPerConnKb <= 10)
         .info("server RSS per idle connection", rssPerConnKb, "KB")
-        .info("server RSS, idle / busy", m.rssIdle() / 1048576.0, "MB")
+        .info("server RSS, idle / busy", m.sum(NodeFigures::rssIdle) / 1048576.0, "MB")
         .info("load generator CPU during the task", m.loadCpu() / m.wallSeconds(), "cores");
     r.note("CPU needed = CPU per delivery × offered deliveries a second. The busy figure measured over the"
         + " window is lower when deliveries fall behind (the window stretches), so it is not the target row.");
+    if (nodes > 1) {
+      r.note("Two service processes on the same " + Runtime.getRuntime().availableProcessors() + " cores as one: they"
+          + " cannot be faster than one in absolute terms; compare per-delivery costs. Server CPU, heap and RSS are"
+          + " sums over both node processes (each has its own JVM baseline). Clients alternate between the nodes;"
+          + " the task runs on node A, node B's clients get it over the Hazelcast event bus.");
+    }
     r.note("Publish→receipt latency uses each message's seq (µs since the epoch at publish, same machine clock).");
     r.note("Server and load generator share the machine's " + Runtime.getRuntime().availableProcessors()
         + " cores; bridge.maxMessagesPerSecond was " + rateCap + " (default 10) because a client here receives"
@@ -263,16 +358,39 @@ public final class FanoutLoadGenerator {
         .put("task_wall_seconds", m.wallSeconds()).put("publish_span_seconds", publishSeconds)
         .put("offered_deliveries_per_second", offeredPerSecond).put("server_cpu_seconds", m.serverCpu())
         .put("loadgen_cpu_seconds", m.loadCpu())
-        .put("server_heap_live_bytes_0_connections", m.heap0()).put("server_heap_live_bytes_n_connections", m.heapN())
-        .put("server_rss_bytes_0_connections", m.rss0()).put("server_rss_bytes_n_connections", m.rssIdle())
-        .put("server_rss_bytes_busy", m.rssBusy())
-        .put("health_idle", m.healthIdle()).put("health_busy", m.healthBusy())
+        .put("server_heap_live_bytes_0_connections", m.sum(NodeFigures::heap0))
+        .put("server_heap_live_bytes_n_connections", m.sum(NodeFigures::heapN))
+        .put("server_rss_bytes_0_connections", m.sum(NodeFigures::rss0))
+        .put("server_rss_bytes_n_connections", m.sum(NodeFigures::rssIdle))
+        .put("server_rss_bytes_busy", m.sum(NodeFigures::rssBusy))
+        .put("nodes", new JsonArray(m.nodes().stream().map(n -> (Object) nodeJson(n)).toList()))
         .put("shards", new JsonArray(new ArrayList<>(m.shards())));
-    r.chart(Svg.bars("Fan-out to " + String.format("%,d", m.connectedAtIdle()) + " clients: delivery latency", "ms",
+    r.chart(Svg.bars("Fan-out to " + String.format("%,d", m.connectedAtIdle()) + " clients" + where + ": delivery latency", "ms",
         List.of("p50", "p90", "p99", "p99.9", "max"),
         new double[] {latencies.percentile(0.5), latencies.percentile(0.9), latencies.percentile(0.99),
             latencies.percentile(0.999), latencies.max()}, 200.0));
     r.write();
+  }
+
+  private JsonObject nodeJson(NodeFigures n) {
+    int index = n.node().charAt(0) - 'A';
+    return new JsonObject().put("node", n.node()).put("roles", n.roles()).put("clients", n.connected())
+        .put("server_cpu_seconds", n.cpu())
+        .put("server_heap_live_bytes_0_connections", n.heap0()).put("server_heap_live_bytes_n_connections", n.heapN())
+        .put("server_rss_bytes_0_connections", n.rss0()).put("server_rss_bytes_n_connections", n.rssIdle())
+        .put("server_rss_bytes_busy", n.rssBusy()).put("latency_ms", histogramJson(latenciesByNode[index]))
+        .put("health_idle", n.healthIdle()).put("health_busy", n.healthBusy());
+  }
+
+  /** The bridge's entry of /health (connections, sockets, pending messages, unflushed bytes), or null. */
+  private static JsonObject bridgeCheck(JsonObject health) {
+    JsonArray checks = health.getJsonArray("checks", new JsonArray());
+    for (int i = 0; i < checks.size(); i++) {
+      if ("bridge".equals(checks.getJsonObject(i).getString("id"))) {
+        return checks.getJsonObject(i).getJsonObject("data");
+      }
+    }
+    return null;
   }
 
   private double maxProbeMs() {
@@ -314,16 +432,21 @@ public final class FanoutLoadGenerator {
 
   /** One event loop's share of the clients; everything here runs on that loop. */
   private final class Shard extends VerticleBase {
-    private final int port;
+    /** The nodes' HTTP ports; client i connects to node i % nodes. */
+    private final int[] ports;
     private final List<WebSocketClient> wsClients = new ArrayList<>();
     private final List<Client> mine = new ArrayList<>();
     private final Random random = new Random(42);
     /** Per shard, so two event loops never contend on one histogram's counters. */
     final Histogram shardLatencies = new Histogram(120_000);
+    final Histogram[] nodeLatencies = new Histogram[nodes];
     private io.vertx.core.Context context;
 
-    Shard(int port) {
-      this.port = port;
+    Shard(int[] ports) {
+      this.ports = ports;
+      for (int n = 0; n < nodes; n++) {
+        nodeLatencies[n] = new Histogram(120_000);
+      }
     }
 
     @Override
@@ -362,15 +485,17 @@ public final class FanoutLoadGenerator {
     }
 
     private void open(int index) {
-      Client client = new Client();
+      int node = index % nodes;
+      Client client = new Client(node);
       mine.add(client);
       long began = System.nanoTime();
-      WebSocketClient ws = wsClients.get(index % wsClients.size());
-      ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+      WebSocketClient ws = wsClients.get(index / nodes % wsClients.size());
+      ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(ports[node]).setURI("/eventbus/websocket"))
           .onSuccess(socket -> {
             connectTimes.recordMillis((System.nanoTime() - began) / 1_000_000);
             client.attach(socket);
             connected.incrementAndGet();
+            connectedByNode[node].incrementAndGet();
             rampEndNanos = System.nanoTime();
           })
           .onFailure(err -> {
@@ -404,12 +529,17 @@ public final class FanoutLoadGenerator {
 
     /** A browser stand-in: counters only, so 10,000 of them stay cheap for this JVM. */
     private final class Client {
+      final int node;
       WebSocket socket;
       int delivered;
       boolean registeredHere;
       boolean completed;
       /** A few clients record every seq they see; the union is what each client should have got. */
       final boolean witness = mine.size() % 50 == 1;
+
+      Client(int node) {
+        this.node = node;
+      }
 
       void attach(WebSocket ws) {
         socket = ws;
@@ -448,6 +578,7 @@ public final class FanoutLoadGenerator {
           return;
         }
         shardLatencies.recordMillis((receivedMicros - seq) / 1000);
+        nodeLatencies[node].recordMillis((receivedMicros - seq) / 1000);
         if (DEBUG && witness && (receivedMicros - seq) > 150_000) {
           System.out.println("slow " + (receivedMicros - seq) / 1000 + " ms: " + frame.toString().substring(0, Math.min(160, frame.length())));
         }

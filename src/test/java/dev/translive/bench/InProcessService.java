@@ -24,13 +24,16 @@ final class InProcessService implements AutoCloseable {
   final Vertx vertx;
   final Translive app;
   final Path dataDir;
+  /** The configuration it runs with: embedded defaults plus the benchmark's overrides. */
+  final AppConfig config;
   /** task_completed bodies by task id, whether the completion or the wait comes first. */
   private final Map<String, Promise<JsonObject>> completions = new ConcurrentHashMap<>();
 
-  private InProcessService(Vertx vertx, Translive app, Path dataDir) {
+  private InProcessService(Vertx vertx, Translive app, Path dataDir, AppConfig config) {
     this.vertx = vertx;
     this.app = app;
     this.dataDir = dataDir;
+    this.config = config;
   }
 
   static InProcessService start(String name, Map<String, Object> overrides) throws Exception {
@@ -40,7 +43,7 @@ final class InProcessService implements AutoCloseable {
     Vertx vertx = Vertx.vertx(workers == null ? new VertxOptions() : new VertxOptions().setWorkerPoolSize(Integer.parseInt(workers)));
     AppConfig config = TestServer.config(dataDir, overrides);
     Translive app = Translive.deploy(vertx, config).await(60, TimeUnit.SECONDS);
-    InProcessService service = new InProcessService(vertx, app, dataDir);
+    InProcessService service = new InProcessService(vertx, app, dataDir, config);
     vertx.eventBus().<JsonObject>consumer("translive.progress", msg -> {
       JsonObject body = msg.body();
       if ("task_completed".equals(body.getString("type"))) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
 import dev.translive.support.BridgeClient.Frame;
+import dev.translive.support.PgSchema;
 import dev.translive.support.ServiceProcess;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
@@ -14,8 +15,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,17 +45,8 @@ class ClusterIT {
   /** A fresh schema of the test PostgreSQL (scripts/postgres.sh) for this test's cluster. */
   private void freshDatabase(Vertx vertx) throws Exception {
     String base = System.getenv().getOrDefault("TRANSLIVE_TEST_PG_URL",
-        System.getProperty("translive.test.pgUrl", "postgresql://translive:translive@127.0.0.1:55432/translive"));
-    String schema = "cluster_it_" + Long.toHexString(System.nanoTime());
-    PgConnection connection;
-    try {
-      connection = PgConnection.connect(vertx, PgConnectOptions.fromUri(base)).await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("PostgreSQL is not reachable at " + base + "; start it with scripts/postgres.sh start", e);
-    }
-    connection.query("CREATE SCHEMA " + schema).execute().await(10, TimeUnit.SECONDS);
-    connection.close();
-    pgUrl = base + (base.contains("?") ? "&" : "?") + "search_path=" + schema;
+        System.getProperty("translive.test.pgUrl", PgSchema.DEFAULT_URL));
+    pgUrl = PgSchema.create(vertx, base, "cluster_it_").url();
     for (int i = 0; i < 3; i++) {
       clusterPorts[i] = ServiceProcess.freePort();
     }
