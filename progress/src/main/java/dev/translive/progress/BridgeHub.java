@@ -44,7 +44,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
   /** Frames waiting for the next fan-out pass, conflated by key like a socket's own backlog. */
   private final LinkedHashMap<String, Outgoing> dirty = new LinkedHashMap<>();
   private boolean passScheduled;
-  private long lastPassEnd;
+  private long lastPassStart;
   private final List<MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
 
   BridgeHub(Vertx vertx, BridgeOptions settings, BridgeGroup group) {
@@ -162,7 +162,8 @@ final class BridgeHub implements Handler<BridgeEvent> {
       return;
     }
     passScheduled = true;
-    long wait = lastPassEnd + settings.fanOutIntervalMs() - System.currentTimeMillis();
+    // Timed from the start of the previous pass: a slow pass does not also delay the next by a full interval.
+    long wait = lastPassStart + settings.fanOutIntervalMs() - System.currentTimeMillis();
     if (wait <= 0) {
       vertx.runOnContext(v -> pass());
     } else {
@@ -172,6 +173,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
 
   private void pass() {
     passScheduled = false;
+    lastPassStart = System.currentTimeMillis();
     List<Map.Entry<String, Outgoing>> batch = new java.util.ArrayList<>(dirty.entrySet());
     dirty.clear();
     for (SocketChannel channel : channels.values()) {
@@ -181,7 +183,6 @@ final class BridgeHub implements Handler<BridgeEvent> {
         }
       }
     }
-    lastPassEnd = System.currentTimeMillis();
     if (!dirty.isEmpty()) {
       schedulePass();
     }
