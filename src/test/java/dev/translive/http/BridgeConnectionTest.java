@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
+import dev.translive.support.Eventually;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -30,8 +31,8 @@ class BridgeConnectionTest {
     BridgeClient silent = BridgeClient.watching(vertx, server.port).await(5, TimeUnit.SECONDS);
     silent.await(BridgeClient.ofType("queue_update")).await(5, TimeUnit.SECONDS);
     assertEquals(1, server.app.bridges().backlog().getInteger("connections"));
-    LiveProgressTest.waitUntil(silent::closed);
-    LiveProgressTest.waitUntil(() -> server.app.bridges().backlog().getInteger("connections") == 0);
+    Eventually.holds(silent::closed);
+    Eventually.holds(() -> server.app.bridges().backlog().getInteger("connections") == 0);
     // The slot is free again for a live client.
     BridgeClient next = BridgeClient.watching(vertx, server.port).await(5, TimeUnit.SECONDS);
     next.await(BridgeClient.ofType("queue_update")).await(5, TimeUnit.SECONDS);

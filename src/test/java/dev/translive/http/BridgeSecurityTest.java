@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
+import dev.translive.support.Eventually;
 import dev.translive.support.BridgeClient.Frame;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ class BridgeSecurityTest {
     client.send(frame("send", "translive.internal.queue.finished").put("body", new JsonObject()));
     client.send(frame("register", "translive.tasks.submit"));
     client.send(frame("register", "translive.internal.bridge.inert.translive.queue"));
-    waitFor(() -> client.frames.stream().filter(f -> "err".equals(f.json().getString("type"))).count() >= 5);
+    Eventually.holds(() -> client.frames.stream().filter(f -> "err".equals(f.json().getString("type"))).count() >= 5);
     for (Frame f : client.frames) {
       if ("err".equals(f.json().getString("type"))) {
         assertTrue(List.of("rejected", "access_denied").contains(f.json().getString("body")), f.json().encode());
@@ -63,7 +64,7 @@ class BridgeSecurityTest {
     // A frame over bridge.maxFrameBytes ends the socket.
     BridgeClient big = BridgeClient.connect(vertx, server.port).await(5, TimeUnit.SECONDS);
     big.send(frame("send", "translive.snapshot").put("replyAddress", "x").put("body", new JsonObject().put("pad", "x".repeat(40_000))));
-    waitFor(big::closed);
+    Eventually.holds(big::closed);
     server.stop().await(10, TimeUnit.SECONDS);
   }
 
@@ -103,7 +104,7 @@ class BridgeSecurityTest {
     for (int i = 0; i < 100; i++) {
       flooder.send(frame("send", "translive.snapshot").put("replyAddress", "r" + i).put("body", new JsonObject()));
     }
-    waitFor(flooder::closed);
+    Eventually.holds(flooder::closed);
     assertTrue(flooder.frames.stream().anyMatch(f -> "flooding".equals(f.json().getString("body"))),
         "the socket is told why it was closed");
     assertTrue(flooder.frames.stream().filter(f -> f.address() != null && f.address().startsWith("r")).count() <= 6,
@@ -164,13 +165,4 @@ class BridgeSecurityTest {
     return new JsonObject().put("type", type).put("address", address);
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(20);
-    }
-  }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
+import dev.translive.support.Eventually;
 import dev.translive.support.BridgeClient.Frame;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
@@ -171,7 +172,7 @@ class LiveProgressTest {
     BridgeClient refused = BridgeClient.connect(vertx, server.port).await(5, TimeUnit.SECONDS);
     Frame error = refused.await(f -> "err".equals(f.json().getString("type"))).await(5, TimeUnit.SECONDS);
     assertEquals("max_connections_reached", error.json().getString("body"));
-    waitUntil(refused::closed);
+    Eventually.holds(refused::closed);
 
     String taskId = server.submitText("ok.txt", TestServer.sentences(3)).await(10, TimeUnit.SECONDS).getString("task_id");
     a.await(BridgeClient.completedOf(taskId)).await(10, TimeUnit.SECONDS);
@@ -188,13 +189,4 @@ class LiveProgressTest {
     server.stop().await(10, TimeUnit.SECONDS);
   }
 
-  static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within 5 s");
-      }
-      Thread.sleep(20);
-    }
-  }
 }
