@@ -22,6 +22,8 @@ public final class ApertiumEngine implements TranslationEngine {
   private final Path modesDir;
   private final int batchSize;
   private final List<LanguagePair> pairs;
+  /** Looked up once: /health and /api/engines ask on the event loop, where a PATH scan does not belong. */
+  private final boolean installed;
   private final Map<LanguagePair, Future<ApertiumPipeline>> pipelines = new ConcurrentHashMap<>();
 
   public ApertiumEngine(Vertx vertx, JsonObject settings) {
@@ -29,6 +31,7 @@ public final class ApertiumEngine implements TranslationEngine {
     this.modesDir = Path.of(settings.getString("modesDir", "/usr/share/apertium/modes"));
     this.batchSize = settings.getInteger("batchSize", 50);
     this.pairs = installedPairs(modesDir);
+    this.installed = onPath("lt-proc");
   }
 
   public static final class Provider implements EngineProvider {
@@ -50,7 +53,7 @@ public final class ApertiumEngine implements TranslationEngine {
 
   @Override
   public boolean available() {
-    return !pairs.isEmpty() && onPath("lt-proc");
+    return !pairs.isEmpty() && installed;
   }
 
   @Override
@@ -94,6 +97,9 @@ public final class ApertiumEngine implements TranslationEngine {
     return pipelines.compute(pair, (key, existing) -> {
       if (existing != null && (!existing.isComplete() || (existing.succeeded() && existing.result().alive()))) {
         return existing;
+      }
+      if (existing != null && existing.succeeded()) {
+        existing.result().close(); // what is left of the dead one: its threads and processes
       }
       Path mode = modesDir.resolve(ApertiumLanguages.toApertium(pair.source()) + "-"
           + ApertiumLanguages.toApertium(pair.target()) + ".mode");

@@ -204,8 +204,16 @@ public final class HttpVerticle extends VerticleBase {
           for (Future<JsonObject> spec : specs) {
             queued.add(bus.<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.result()).map(m -> m.body()));
           }
-          return Future.all(queued).map(done -> new JsonObject().put("tasks",
-              new io.vertx.core.json.JsonArray(queued.stream().map(Future::result).toList())));
+          // If one file is refused now (the queue filled meanwhile), the others are withdrawn, so the
+          // client is never left without the tokens of tasks that would still run.
+          return Future.join(queued)
+              .recover(err -> {
+                queued.stream().filter(Future::succeeded).forEach(f -> bus.request(Addresses.TASKS_CANCEL,
+                    new JsonObject().put("task_id", f.result().getString("task_id")).put("token", f.result().getString("token"))));
+                return Future.failedFuture(queued.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(err));
+              })
+              .map(done -> new JsonObject().put("tasks",
+                  new io.vertx.core.json.JsonArray(queued.stream().map(Future::result).toList())));
         })
         .onSuccess(body -> json(ctx, 202, body))
         .onFailure(err -> fail(ctx, err));

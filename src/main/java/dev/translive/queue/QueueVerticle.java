@@ -41,6 +41,7 @@ public final class QueueVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QueueVerticle.class);
   /** Running progress changes the queue view constantly; one update a second is enough for waits. */
   private static final long PROGRESS_BROADCAST_INTERVAL_MS = 1000;
+  private static final long PROGRESS_SAVE_INTERVAL_MS = 1000;
   /** Structural changes closer together than this share one queue_update (a burst of submissions). */
   private static final long QUEUE_COALESCE_MS = 100;
   /** A translator that does not confirm a cancel in this time is presumed gone. */
@@ -68,6 +69,7 @@ public final class QueueVerticle extends VerticleBase {
   private final Path incomingDir;
   private final Path dataDir;
   private final boolean clustered;
+  private final long maxUploadBytes;
 
   private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
   private final LinkedHashMap<String, TaskRecord> queued = new LinkedHashMap<>();
@@ -96,6 +98,7 @@ public final class QueueVerticle extends VerticleBase {
     this.seq = seq;
     this.dataDir = config.dataDir();
     this.clustered = config.cluster().enabled();
+    this.maxUploadBytes = config.upload().maxBytes();
     this.incomingDir = config.dataDir().resolve("incoming");
     this.history = new History(settings.historyMaxTasks());
   }
@@ -149,6 +152,7 @@ public final class QueueVerticle extends VerticleBase {
       case "queued" -> queued.put(task.id(), task);
       case "running" -> {
         task.resumed = true;
+        task.progress = row.progress(); // a resumed task never shows less than it had
         if (clustered) {
           // Its translator may still be alive on another node: wait for its heartbeat before re-running it.
           task.stage = Stage.fromWire(row.stage()).terminal() ? Stage.EXTRACTING : Stage.fromWire(row.stage());
@@ -203,8 +207,13 @@ public final class QueueVerticle extends VerticleBase {
     if (msg.body() instanceof JsonObject json) {
       String content = json.getString("content");
       String base64 = json.getString("content_base64");
-      Buffer bytes = base64 != null ? Buffer.buffer(java.util.Base64.getDecoder().decode(base64))
-          : Buffer.buffer(content == null ? "" : content);
+      Buffer bytes;
+      try {
+        bytes = base64 != null ? Buffer.buffer(java.util.Base64.getDecoder().decode(base64))
+            : Buffer.buffer(content == null ? "" : content);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(ErrorCode.BAD_REQUEST.error("content_base64 is not valid base64"));
+      }
       io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
       for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual"}) {
         if (json.getValue(key) != null) {
@@ -217,6 +226,10 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> submit(io.vertx.core.MultiMap headers, Buffer body) {
+    if (body.length() > maxUploadBytes) {
+      return Future.failedFuture(ErrorCode.TOO_LARGE.error("the document is " + body.length() + " bytes; the limit is "
+          + maxUploadBytes + " bytes (upload.maxBytes)"));
+    }
     String filename = headers.get("filename");
     if (filename == null || filename.isBlank()) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.error("header 'filename' is required"));
@@ -290,7 +303,7 @@ public final class QueueVerticle extends VerticleBase {
     // Sent after the loop: a hand-off that fails at once (no translator) must not feed the loop again.
     for (TaskRecord task : handOff) {
       JsonObject run = new JsonObject().put("spec", task.spec.toJson()).put("pace", pace(task)).put("resumed", task.resumed)
-          .put("display_name", displayName(task));
+          .put("display_name", displayName(task)).put("progress", task.progress);
       task.lastSeen = System.currentTimeMillis();
       bus.<JsonObject>request(Addresses.TRANSLATOR_RUN, run, new DeliveryOptions().setSendTimeout(10_000))
           .onSuccess(reply -> task.translator = reply.body().getString("translator"))
@@ -305,6 +318,7 @@ public final class QueueVerticle extends VerticleBase {
     LOG.warn("No translator took task {} ({}); it stays at the head of the queue", task.id(), err.getMessage());
     task.stage = Stage.QUEUED;
     task.startedAt = null;
+    latestProgress.remove(task.id());
     persist(task);
     LinkedHashMap<String, TaskRecord> reordered = new LinkedHashMap<>();
     reordered.put(task.id(), task);
@@ -332,9 +346,17 @@ public final class QueueVerticle extends VerticleBase {
       if (task != null && running.containsKey(task.id()) && (task.translator == null || task.translator.equals(translator))) {
         task.translator = translator;
         task.lastSeen = now;
-      } else if (task == null || queued.containsKey(task.id()) || running.containsKey(task.id())) {
-        // Unknown here, waiting again, or run elsewhere: only one translator may finish it.
-        bus.publish(Addresses.TRANSLATOR_CANCEL, new JsonObject().put("task_id", String.valueOf(id)).put("translator", translator));
+      } else {
+        // Unknown here, finished, waiting again or run elsewhere: only one translator may end it,
+        // so this one drops its run quietly (no report, no task_completed).
+        bus.publish(Addresses.TRANSLATOR_CANCEL, new JsonObject().put("task_id", String.valueOf(id))
+            .put("translator", translator).put("abandon", true));
+      }
+    }
+    for (Object id : beat.getJsonArray("unreported", new JsonArray())) {
+      TaskRecord task = tasks.get(String.valueOf(id));
+      if (task != null && running.containsKey(task.id())) {
+        task.lastSeen = now; // its end report is on its way
       }
     }
   }
@@ -356,8 +378,8 @@ public final class QueueVerticle extends VerticleBase {
 
   private void onProgress(JsonObject message) {
     TaskRecord task = tasks.get(Messages.taskId(message));
-    if (task == null || task.finished()) {
-      return;
+    if (task == null || !running.containsKey(task.id())) {
+      return; // late progress of a task that ended or went back to the queue
     }
     if (Messages.PROGRESS_UPDATE.equals(Messages.type(message))) {
       JsonObject data = message.getJsonObject("data");
@@ -371,6 +393,11 @@ public final class QueueVerticle extends VerticleBase {
       task.cachedSegments = data.getInteger("cached_segments", task.cachedSegments);
       task.etaSeconds = data.getDouble("eta_seconds");
       latestProgress.put(task.id(), message);
+      // Saved now and then, so a task resumed after a crash never shows less than it had.
+      if (System.currentTimeMillis() - task.progressSavedAt > PROGRESS_SAVE_INTERVAL_MS) {
+        task.progressSavedAt = System.currentTimeMillis();
+        persist(task);
+      }
       publishQueueThrottled();
     }
   }
@@ -378,8 +405,13 @@ public final class QueueVerticle extends VerticleBase {
   /** A translator reports the end of a task, before it publishes task_completed. */
   private JsonObject finished(JsonObject report) {
     TaskRecord task = find(str(report, "task_id"));
-    if (task.finished()) {
-      return new JsonObject().put("task_id", task.id()).put("status", task.status());
+    String translator = report.getString("translator");
+    boolean runsElsewhere = running.containsKey(task.id()) && task.translator != null && translator != null
+        && !task.translator.equals(translator);
+    if (task.finished() || runsElsewhere) {
+      // Acknowledged but not taken: the task already ended, or another translator owns it now, and
+      // the reporter must not announce an end of its own.
+      return new JsonObject().put("task_id", task.id()).put("status", task.status()).put("accepted", false);
     }
     finish(task, Stage.fromWire(report.getString("status")), report.getString("message"), report.getString("error"));
     JsonObject entry = new JsonObject()

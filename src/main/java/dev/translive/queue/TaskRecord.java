@@ -25,6 +25,7 @@ final class TaskRecord {
   /** The translator running it, and when a heartbeat last said so. */
   String translator;
   long lastSeen;
+  long progressSavedAt;
 
   TaskRecord(TaskSpec spec, byte[] tokenHash, long createdAt, long number) {
     this.spec = spec;

@@ -73,12 +73,23 @@ public final class TranslatorVerticle extends VerticleBase {
       }
       msg.reply(new JsonObject().put("accepted", true).put("translator", translatorId));
       run(spec, msg.body().getString("display_name", spec.filename()), msg.body().getDouble("pace"),
-          msg.body().getBoolean("resumed", false));
+          msg.body().getBoolean("resumed", false), msg.body().getDouble("progress", 0.0));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_CANCEL, msg -> {
       String only = msg.body().getString("translator");
-      TaskRun run = runs.get(msg.body().getString("task_id"));
-      if (run != null && (only == null || only.equals(translatorId))) {
+      String taskId = msg.body().getString("task_id");
+      if (only != null && !only.equals(translatorId)) {
+        return;
+      }
+      TaskRun run = runs.get(taskId);
+      if (msg.body().getBoolean("abandon", false)) {
+        // Another translator owns the task (or it ended): drop it without a word.
+        unreported.remove(taskId);
+        if (run != null) {
+          run.abandoned = true;
+          run.cancel();
+        }
+      } else if (run != null) {
         run.cancel();
       }
     });
@@ -106,19 +117,20 @@ public final class TranslatorVerticle extends VerticleBase {
   }
 
   /** @param displayName what clients see as the file name (a label when file names are hidden) */
-  private void run(TaskSpec spec, String displayName, double pace, boolean resumed) {
+  private void run(TaskSpec spec, String displayName, double pace, boolean resumed, double progressFloor) {
     TaskRun run = new TaskRun(spec, displayName, pace);
+    run.progress = progressFloor; // progress never goes backwards, even across a restart
     runs.put(spec.taskId(), run);
     LOG.info("Task {} {}", spec.taskId(), resumed ? "resumed" : "started");
     publish(Messages.taskStarted(seq.next(), spec.taskId(), displayName, spec.totalSegments(), resumed));
     run.stage(Stage.EXTRACTING, 0.0, "Reading " + spec.format() + " document");
-    run.execute()
+    Future.<Void>future(promise -> run.execute().onComplete(promise))
         .map(v -> new Outcome(Stage.COMPLETED, "Translation completed", null))
         .recover(err -> Future.succeededFuture(err instanceof Cancelled
             ? new Outcome(Stage.CANCELLED, "Cancelled", "cancelled by the user")
             : new Outcome(Stage.FAILED, "Translation failed: " + reason(err), reason(err))))
         .onSuccess(outcome -> {
-          if (stopping) {
+          if (stopping || run.abandoned) {
             runs.remove(spec.taskId());
           } else {
             finish(run, outcome);
@@ -131,8 +143,10 @@ public final class TranslatorVerticle extends VerticleBase {
   private void heartbeat() {
     io.vertx.core.json.JsonArray held = new io.vertx.core.json.JsonArray();
     runs.keySet().forEach(held::add);
-    unreported.keySet().forEach(held::add);
-    vertx.eventBus().publish(Addresses.TRANSLATOR_HEARTBEAT, new JsonObject().put("translator", translatorId).put("tasks", held));
+    io.vertx.core.json.JsonArray ended = new io.vertx.core.json.JsonArray();
+    unreported.keySet().forEach(ended::add);
+    vertx.eventBus().publish(Addresses.TRANSLATOR_HEARTBEAT, new JsonObject().put("translator", translatorId)
+        .put("tasks", held).put("unreported", ended));
   }
 
   /** Reports until acknowledged: after a failover the new queue owner must still learn the outcome. */
@@ -159,25 +173,30 @@ public final class TranslatorVerticle extends VerticleBase {
         .put("status", outcome.stage().wire())
         .put("message", outcome.message())
         .put("error", outcome.error())
+        .put("translator", translatorId)
         .put("translated_segments", run.translatedByEngine)
         .put("translate_seconds", run.translateSeconds());
     // The queue learns first, so a client that reacts to task_completed finds the result ready;
     // task_completed goes out after the first attempt either way, so clients never wait on a failover.
     String taskId = run.spec.taskId();
     unreported.put(taskId, report);
-    Promise<Void> firstAttempt = Promise.promise();
-    vertx.eventBus().request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
+    Promise<Boolean> announce = Promise.promise();
+    vertx.eventBus().<JsonObject>request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
         .onSuccess(ack -> {
           unreported.remove(taskId);
-          firstAttempt.tryComplete();
+          // The owner may decline: the task ended already (say, a cancel that timed out) or runs elsewhere.
+          announce.tryComplete(ack.body().getBoolean("accepted", true));
         })
         .onFailure(err -> {
           LOG.warn("Queue owner did not acknowledge the end of {} yet: {}", taskId, err.getMessage());
-          firstAttempt.tryComplete();
+          announce.tryComplete(true);
           report(report, 1).onComplete(ar -> unreported.remove(taskId));
         });
-    firstAttempt.future().onComplete(v -> publish(Messages.taskCompleted(seq.next(), taskId, run.displayName, outcome.stage(),
-        outcome.message(), duration)));
+    announce.future().onSuccess(accepted -> {
+      if (accepted) {
+        publish(Messages.taskCompleted(seq.next(), taskId, run.displayName, outcome.stage(), outcome.message(), duration));
+      }
+    });
   }
 
   private void publish(JsonObject message) {
@@ -213,6 +232,8 @@ public final class TranslatorVerticle extends VerticleBase {
     long translatingEndedAt;
     long lastPublished;
     boolean cancelled;
+    /** Dropped because another translator owns the task: ends with no report and no message. */
+    boolean abandoned;
 
     TaskRun(TaskSpec spec, String displayName, double pace) {
       this.spec = spec;

@@ -44,18 +44,23 @@ class CrashRecoveryIT {
     WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
 
     List<JsonObject> tasks = new ArrayList<>();
-    for (String[] doc : new String[][] {{"big.txt", "100"}, {"second.txt", "10"}, {"third.txt", "10"}}) {
+    for (String[] doc : new String[][] {{"big.txt", "400"}, {"second.txt", "10"}, {"third.txt", "10"}}) {
       String text = TestServer.sentences(Integer.parseInt(doc[1])).replace("Sentence", doc[0] + " sentence");
       MultipartForm form = MultipartForm.create().binaryFileUpload("file", doc[0], Buffer.buffer(text), "text/plain");
       var response = http.post("/api/tasks").sendMultipartForm(form).await(10, TimeUnit.SECONDS);
       assertEquals(202, response.statusCode(), response.bodyAsString());
       tasks.add(response.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0));
     }
+    BridgeClient before = BridgeClient.watching(vertx, port).await(10, TimeUnit.SECONDS);
     while (fake.segments.size() < 40) {
       Thread.sleep(5);
     }
+    Thread.sleep(2500); // past the interval at which running progress is saved
     long killedAt = System.currentTimeMillis();
     first.kill();
+    String big = tasks.get(0).getString("task_id");
+    double progressBeforeKill = before.ofTask(big).stream().filter(f -> "progress_update".equals(f.type()))
+        .mapToDouble(f -> f.body().getJsonObject("data").getDouble("progress")).max().orElse(0);
     int paidBeforeKill = fake.segments.size();
     Map<String, Long> answeredBeforeKill = new HashMap<>(fake.answeredAt);
 
@@ -68,6 +73,11 @@ class CrashRecoveryIT {
           .await(20, TimeUnit.SECONDS);
       assertTrue(resumed.body().getJsonObject("data").getInteger("cached_segments") >= 30,
           "resumed with what was translated: " + resumed.body().encode());
+      double firstAfter = watcher.ofTask(bigId).stream().filter(f -> "progress_update".equals(f.type()))
+          .mapToDouble(f -> f.body().getJsonObject("data").getDouble("progress")).findFirst().orElse(1);
+      // Progress is saved every second: after a kill it resumes from the last save, not from zero.
+      assertTrue(firstAfter > 0.1 && firstAfter >= progressBeforeKill - 0.3,
+          "progress does not restart from zero: " + firstAfter + " after " + progressBeforeKill);
 
       List<Double> finishedAt = new ArrayList<>();
       for (JsonObject task : tasks) {
@@ -90,7 +100,7 @@ class CrashRecoveryIT {
       }
       long duplicates = counts.values().stream().filter(c -> c > 1).count();
       assertTrue(duplicates <= 10, "at most the batches in flight at the kill are repeated: " + duplicates);
-      assertEquals(120, counts.size());
+      assertEquals(420, counts.size());
       assertTrue(paidBeforeKill >= 40);
       watcher.close();
     } finally {

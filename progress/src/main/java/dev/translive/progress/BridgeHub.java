@@ -117,7 +117,8 @@ final class BridgeHub implements Handler<BridgeEvent> {
         latestProgress.remove(latestProgress.keySet().iterator().next());
       }
     } else {
-      key = "l:" + message.getValue("seq");
+      // Unique per message even across nodes whose seq clocks may coincide.
+      key = "l:" + type + ":" + taskId + ":" + message.getValue("seq");
       if (Messages.TASK_COMPLETED.equals(type)) {
         latestProgress.remove(taskId);
       }
@@ -306,12 +307,14 @@ final class BridgeHub implements Handler<BridgeEvent> {
 
   private void closeSlowConsumer(SockJSSocket socket) {
     LOG.warn("Closing a bridge socket that does not keep up ({} messages waiting)", settings.maxPendingPerSocket());
+    // Out of the fan-out at once; the connection count drops when SOCKET_CLOSED arrives.
     SocketChannel channel = channels.get(socket);
     if (channel != null) {
       channel.close();
     }
     socket.close(4009, "slow_consumer");
   }
+
 
   private static Buffer error(String code, String message) {
     return new JsonObject().put("type", "err").put("body", code).put("message", message).toBuffer();

@@ -24,6 +24,8 @@ final class SocketChannel {
   private long unflushedBytes;
   private final LinkedHashMap<String, Buffer> pending = new LinkedHashMap<>();
   private long flushTimer = -1;
+  /** Closed by the server (slow consumer): nothing more is queued while the close completes. */
+  private boolean closed;
   private final String progressAddress;
   private boolean progress;
   private boolean queue;
@@ -60,6 +62,9 @@ final class SocketChannel {
    * for the queue); lifecycle frames use a unique key.
    */
   void offer(String key, Buffer frame) {
+    if (closed) {
+      return;
+    }
     if (pending.isEmpty() && !backlogged() && outbound.tryAcquire(System.currentTimeMillis())) {
       write(frame);
       return;
@@ -150,6 +155,7 @@ final class SocketChannel {
   enum InboundVerdict { ACCEPT, REFUSE, CLOSE }
 
   void close() {
+    closed = true;
     if (flushTimer >= 0) {
       vertx.cancelTimer(flushTimer);
       flushTimer = -1;

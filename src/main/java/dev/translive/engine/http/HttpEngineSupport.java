@@ -194,7 +194,9 @@ public final class HttpEngineSupport {
         boolean retryable = status == 500 || status == 502 || status == 503 || status == 504;
         long retryAfter = status == 503 ? RetryBackoff.retryAfterMs(response.getHeader("Retry-After"), Instant.now()) : -1;
         EngineHttpException error = statusError(response, retryable, retryAfter);
-        lastBackendFailure = detail(error);
+        // Status only: this text reaches other tasks' messages once the circuit opens, and a body
+        // excerpt could echo someone else's document.
+        lastBackendFailure = status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
         return Future.failedFuture(error);
       }
       return Future.succeededFuture(response);
