@@ -21,6 +21,7 @@ public final class ApertiumEngine implements TranslationEngine {
   private final Vertx vertx;
   private final Path modesDir;
   private final int batchSize;
+  private final long batchTimeoutMs;
   private final List<LanguagePair> pairs;
   /** Looked up once: /health and /api/engines ask on the event loop, where a PATH scan does not belong. */
   private final boolean installed;
@@ -30,6 +31,7 @@ public final class ApertiumEngine implements TranslationEngine {
     this.vertx = vertx;
     this.modesDir = Path.of(settings.getString("modesDir", "/usr/share/apertium/modes"));
     this.batchSize = settings.getInteger("batchSize", 50);
+    this.batchTimeoutMs = settings.getLong("batchTimeoutMs", 60_000L);
     this.pairs = installedPairs(modesDir);
     this.installed = onPath("lt-proc");
   }
@@ -89,7 +91,7 @@ public final class ApertiumEngine implements TranslationEngine {
     if (!pairs.contains(pair)) {
       return Future.failedFuture("Apertium has no " + pair + " pair installed");
     }
-    return pipeline(pair).compose(p -> p.translate(context, segments));
+    return pipeline(pair).compose(p -> p.translate(context, segments, batchTimeoutMs));
   }
 
   /** The running pipeline of a pair, restarted if it died. */

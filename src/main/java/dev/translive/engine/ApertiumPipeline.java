@@ -82,12 +82,23 @@ final class ApertiumPipeline {
     return !dead && process.isAlive();
   }
 
-  /** Translates segments in order; completes on the caller's context. */
-  Future<List<String>> translate(Context context, List<String> segments) {
+  /**
+   * Translates segments in order; completes on the caller's context. A batch that gets no answer
+   * within {@code timeoutMs} ends the pipeline (a hung program), failing what waits on it; the
+   * next call starts a fresh one.
+   */
+  Future<List<String>> translate(Context context, List<String> segments, long timeoutMs) {
     if (segments.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     Batch batch = new Batch(context, segments.size());
+    long timer = context.owner().setTimer(timeoutMs, id -> {
+      if (!batch.promise.future().isComplete()) {
+        fail("Apertium " + pair + " gave no answer within " + timeoutMs / 1000.0 + " s; it is restarted for the next batch");
+        close();
+      }
+    });
+    batch.promise.future().onComplete(ar -> context.owner().cancelTimer(timer));
     StringBuilder payload = new StringBuilder();
     synchronized (pending) {
       if (!alive()) {

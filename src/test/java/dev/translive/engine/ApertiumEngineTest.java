@@ -78,4 +78,21 @@ class ApertiumEngineTest {
     assertEquals("La casa es roja.\n\nLa casa es roja.\nMe gustan los libros.\n", result);
     server.stop().await(10, TimeUnit.SECONDS);
   }
+
+  @Test
+  void aHungPipelineFailsTheBatchClearlyInsteadOfStallingTheTask(Vertx vertx, @org.junit.jupiter.api.io.TempDir Path modes)
+      throws Exception {
+    // A "pair" whose pipeline reads everything and never answers, like a hung lt-proc.
+    java.nio.file.Files.writeString(modes.resolve("eng-spa.mode"), "cat > /dev/null");
+    ApertiumEngine engine = new ApertiumEngine(vertx, new JsonObject().put("modesDir", modes.toString()).put("batchTimeoutMs", 500));
+    long started = System.currentTimeMillis();
+    try {
+      engine.translate(List.of("Hello."), "en", "es").await(10, TimeUnit.SECONDS);
+      throw new AssertionError("a hung pipeline answered");
+    } catch (Exception e) {
+      assertTrue(e.getMessage().contains("no answer within 0.5 s"), e.getMessage());
+    }
+    assertTrue(System.currentTimeMillis() - started < 5000, "failed fast");
+    engine.close();
+  }
 }
