@@ -10,7 +10,8 @@ public final class AppConfig {
   private final JsonObject raw;
   private final Http http;
   private final Queue queue;
-  private final Bridge bridge;
+  private final dev.translive.progress.BridgeOptions bridge;
+  private final boolean bridgeCompression;
   private final Upload upload;
   private final Path dataDir;
 
@@ -28,12 +29,15 @@ public final class AppConfig {
         q.getBoolean("showFilenames"), q.getDouble("defaultSecondsPerSegment"), q.getString("sourceLang"),
         q.getString("targetLang"), section("history").getInteger("maxTasks"));
     JsonObject b = section("bridge");
-    this.bridge = new Bridge(b.getInteger("maxConnections"), b.getInteger("maxMessagesPerSecond"),
-        b.getInteger("maxInboundPerSecond"), b.getInteger("maxPendingPerSocket"), b.getLong("heartbeatMs"),
-        b.getLong("sessionTimeoutMs"), b.getLong("pingTimeoutMs"), b.getInteger("maxHandlersPerSocket"),
-        b.getBoolean("compression"), b.getInteger("maxFrameBytes", 16384), b.getLong("maxUnflushedBytesPerSocket", 262144L),
-        b.getLong("fanOutIntervalMs", 100L),
+    // The bridge settings are the progress layer's own options, on the contract's addresses.
+    this.bridge = new dev.translive.progress.BridgeOptions(dev.translive.progress.BridgeOptions.PROGRESS,
+        dev.translive.progress.BridgeOptions.QUEUE, dev.translive.progress.BridgeOptions.SNAPSHOT,
+        b.getInteger("maxConnections"), b.getInteger("maxMessagesPerSecond"), b.getInteger("maxInboundPerSecond"),
+        b.getInteger("maxPendingPerSocket"), b.getLong("maxUnflushedBytesPerSocket", 262144L),
+        b.getInteger("maxHandlersPerSocket"), b.getLong("heartbeatMs"), b.getLong("sessionTimeoutMs"),
+        b.getLong("pingTimeoutMs"), b.getInteger("maxFrameBytes", 16384), b.getLong("fanOutIntervalMs", 100L), origins,
         b.getJsonArray("disabledTransports", new JsonArray()).stream().map(Object::toString).toList());
+    this.bridgeCompression = b.getBoolean("compression", false);
     JsonObject u = section("upload");
     this.upload = new Upload(u.getLong("maxBytes"), u.getInteger("maxFiles"), u.getLong("minFreeBytes"),
         u.getInteger("perClientPerMinute"), u.getInteger("perClientBurst"));
@@ -52,31 +56,6 @@ public final class AppConfig {
       String defaultTargetLang,
       int historyMaxTasks) {}
 
-  public record Bridge(
-      int maxConnections,
-      int maxMessagesPerSecond,
-      int maxInboundPerSecond,
-      int maxPendingPerSocket,
-      long heartbeatMs,
-      long sessionTimeoutMs,
-      long pingTimeoutMs,
-      int maxHandlersPerSocket,
-      boolean compression,
-      int maxFrameBytes,
-      long maxUnflushedBytesPerSocket,
-      long fanOutIntervalMs,
-      List<String> disabledTransports) {}
-
-  /** The bridge settings as the progress layer takes them. */
-  public dev.translive.progress.BridgeOptions bridgeOptions() {
-    return new dev.translive.progress.BridgeOptions(dev.translive.progress.BridgeOptions.PROGRESS,
-        dev.translive.progress.BridgeOptions.QUEUE, dev.translive.progress.BridgeOptions.SNAPSHOT, bridge.maxConnections(),
-        bridge.maxMessagesPerSecond(), bridge.maxInboundPerSecond(), bridge.maxPendingPerSocket(),
-        bridge.maxUnflushedBytesPerSocket(), bridge.maxHandlersPerSocket(), bridge.heartbeatMs(), bridge.sessionTimeoutMs(),
-        bridge.pingTimeoutMs(), bridge.maxFrameBytes(), bridge.fanOutIntervalMs(), http.allowedOrigins(),
-        bridge.disabledTransports());
-  }
-
   public record Upload(long maxBytes, int maxFiles, long minFreeBytes, int perClientPerMinute, int perClientBurst) {}
 
   public Http http() {
@@ -87,8 +66,13 @@ public final class AppConfig {
     return queue;
   }
 
-  public Bridge bridge() {
+  public dev.translive.progress.BridgeOptions bridge() {
     return bridge;
+  }
+
+  /** permessage-deflate on the bridge's WebSocket (off: ~256 KB per connection for ~200-byte messages). */
+  public boolean bridgeCompression() {
+    return bridgeCompression;
   }
 
   public Upload upload() {

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * Per-client token buckets for task submission. The map of clients is bounded (least recently seen
  * dropped), so a flood of addresses cannot grow it without limit.
  */
-final class ClientRateLimiter {
+public final class ClientRateLimiter {
   private static final int MAX_CLIENTS = 10_000;
   private final double perMillisecond;
   private final int burst;
@@ -20,7 +20,8 @@ final class ClientRateLimiter {
     }
   };
 
-  ClientRateLimiter(int perMinute, int burst, LongSupplier clock) {
+  /** One per process, shared by every HTTP verticle instance: a client's connections land on any of them. */
+  public ClientRateLimiter(int perMinute, int burst, LongSupplier clock) {
     this.perMillisecond = perMinute / 60_000.0;
     this.burst = Math.max(1, burst);
     this.clock = clock;

@@ -50,15 +50,17 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks health;
   private final PrometheusMeterRegistry metricsRegistry;
   private ProgressBridge bridge;
-  private ClientRateLimiter submissions;
+  private final ClientRateLimiter submissions;
   private HttpServer server;
   private EventBus bus;
 
   /**
    * @param bridges shared by every instance of this verticle, so the connection cap is per process
+   * @param submissions shared likewise, so the per-client limit is per process
    */
   public HttpVerticle(AppConfig config, TaskIntake intake, TaskFiles files, EngineRegistry engines, BridgeGroup bridges,
-      HealthChecks health, PrometheusMeterRegistry metricsRegistry) {
+      ClientRateLimiter submissions, HealthChecks health, PrometheusMeterRegistry metricsRegistry) {
+    this.submissions = submissions;
     this.config = config;
     this.intake = intake;
     this.files = files;
@@ -71,8 +73,6 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    submissions = new ClientRateLimiter(config.upload().perClientPerMinute(), config.upload().perClientBurst(),
-        System::currentTimeMillis);
     Router router = Router.router(vertx);
     router.post("/api/tasks").handler(this::admitUpload);
     router.post("/api/tasks").handler(BodyHandler.create()
@@ -93,7 +93,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
 
     // The live bridge comes from the progress layer; its routes go before the catch-all static handler.
-    Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, "/eventbus", config.bridgeOptions(), bridges,
+    Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, "/eventbus", config.bridge(), bridges,
         "/vendor/sockjs.min.js").onSuccess(b -> bridge = b);
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.error("no such API path: " + ctx.request().path())));
     Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
@@ -103,8 +103,8 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
-        .setPerMessageWebSocketCompressionSupported(config.bridge().compression())
-        .setPerFrameWebSocketCompressionSupported(config.bridge().compression())
+        .setPerMessageWebSocketCompressionSupported(config.bridgeCompression())
+        .setPerFrameWebSocketCompressionSupported(config.bridgeCompression())
         .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes());
     return bridgeReady

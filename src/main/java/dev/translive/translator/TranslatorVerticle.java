@@ -151,7 +151,7 @@ public final class TranslatorVerticle extends VerticleBase {
 
   /** Reports until acknowledged: after a failover the new queue owner must still learn the outcome. */
   private Future<Void> report(JsonObject report, int attempt) {
-    return vertx.eventBus().request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
+    return reportOnce(report)
         .<Void>mapEmpty()
         .recover(err -> {
           if (attempt >= REPORT_ATTEMPTS) {
@@ -160,6 +160,12 @@ public final class TranslatorVerticle extends VerticleBase {
           }
           return vertx.timer(REPORT_RETRY_MS).compose(v -> report(report, attempt + 1));
         });
+  }
+
+  /** One report; the answer says whether the owner took it (it declines a task that ended or runs elsewhere). */
+  private Future<Boolean> reportOnce(JsonObject report) {
+    return vertx.eventBus().<JsonObject>request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
+        .map(ack -> ack.body().getBoolean("accepted", true));
   }
 
   private void finish(TaskRun run, Outcome outcome) {
@@ -180,23 +186,19 @@ public final class TranslatorVerticle extends VerticleBase {
     // task_completed goes out after the first attempt either way, so clients never wait on a failover.
     String taskId = run.spec.taskId();
     unreported.put(taskId, report);
-    Promise<Boolean> announce = Promise.promise();
-    vertx.eventBus().<JsonObject>request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
-        .onSuccess(ack -> {
-          unreported.remove(taskId);
-          // The owner may decline: the task ended already (say, a cancel that timed out) or runs elsewhere.
-          announce.tryComplete(ack.body().getBoolean("accepted", true));
-        })
-        .onFailure(err -> {
+    reportOnce(report)
+        .onSuccess(accepted -> unreported.remove(taskId))
+        .recover(err -> {
+          // No owner right now (failover): announce anyway, and keep reporting until one takes it.
           LOG.warn("Queue owner did not acknowledge the end of {} yet: {}", taskId, err.getMessage());
-          announce.tryComplete(true);
           report(report, 1).onComplete(ar -> unreported.remove(taskId));
+          return Future.succeededFuture(true);
+        })
+        .onSuccess(accepted -> {
+          if (accepted) {
+            publish(Messages.taskCompleted(seq.next(), taskId, run.displayName, outcome.stage(), outcome.message(), duration));
+          }
         });
-    announce.future().onSuccess(accepted -> {
-      if (accepted) {
-        publish(Messages.taskCompleted(seq.next(), taskId, run.displayName, outcome.stage(), outcome.message(), duration));
-      }
-    });
   }
 
   private void publish(JsonObject message) {

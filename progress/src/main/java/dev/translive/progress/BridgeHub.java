@@ -39,7 +39,10 @@ final class BridgeHub implements Handler<BridgeEvent> {
   private final AtomicInteger connections;
   private final BridgeMetrics metrics;
   private final Map<SockJSSocket, SocketChannel> channels = new HashMap<>();
-  private final LinkedHashMap<String, Buffer> latestProgress = new LinkedHashMap<>();
+  /** Latest progress frame of each running task, with its conflation key, for sockets that register mid-task. */
+  private final LinkedHashMap<String, Keyed> latestProgress = new LinkedHashMap<>();
+
+  private record Keyed(String key, Buffer frame) {}
   private Buffer latestQueue;
   /** Frames waiting for the next fan-out pass, conflated by key like a socket's own backlog. */
   private final LinkedHashMap<String, Outgoing> dirty = new LinkedHashMap<>();
@@ -80,7 +83,8 @@ final class BridgeHub implements Handler<BridgeEvent> {
           JsonArray progress = snapshot.getJsonArray("progress", new JsonArray());
           for (int i = 0; i < progress.size(); i++) {
             JsonObject p = progress.getJsonObject(i);
-            latestProgress.putIfAbsent(Messages.taskId(p), frame(settings.progressAddress(), p));
+            latestProgress.putIfAbsent(Messages.taskId(p),
+                new Keyed(progressKey(Messages.taskId(p), p), frame(settings.progressAddress(), p)));
           }
         })
         .onFailure(err -> LOG.debug("No snapshot yet: {}", err.getMessage()));
@@ -112,7 +116,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     if (Messages.PROGRESS_UPDATE.equals(type)) {
       key = progressKey(taskId, message);
       latestProgress.remove(taskId);
-      latestProgress.put(taskId, frame);
+      latestProgress.put(taskId, new Keyed(key, frame));
       if (latestProgress.size() > MAX_TRACKED_TASKS) {
         latestProgress.remove(latestProgress.keySet().iterator().next());
       }
@@ -258,7 +262,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
       if (address.equals(settings.queueAddress()) && latestQueue != null) {
         channel.offer("q", latestQueue);
       } else if (address.equals(settings.progressAddress())) {
-        latestProgress.forEach((taskId, frame) -> channel.offer(progressKey(taskId, new JsonObject(frame).getJsonObject("body")), frame));
+        latestProgress.values().forEach(latest -> channel.offer(latest.key(), latest.frame()));
       }
     }
   }
