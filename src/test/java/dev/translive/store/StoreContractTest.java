@@ -113,6 +113,14 @@ abstract class StoreContractTest {
   // ---- tasks -----------------------------------------------------------------------------
 
   @Test
+  void aQueueNumberIsNeverStoredTwice() {
+    long epoch = await(store.claimNextOwnership());
+    await(store.insertTask(queuedTask("t1", 7), epoch));
+    failureOf(store.insertTask(queuedTask("t2", 7), epoch));
+    assertEquals(List.of("t1"), ids(await(store.unfinishedTasks())), "the second task with number 7 was refused");
+  }
+
+  @Test
   void tasksComeBackInQueueOrderAndFinishedOnesOldestFirst() {
     long epoch = await(store.claimNextOwnership());
     for (long no : new long[] {3, 1, 4, 2, 5}) {
