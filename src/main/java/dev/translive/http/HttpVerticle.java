@@ -11,8 +11,9 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.translive.progress.BridgeGroup;
 import dev.translive.progress.ProgressBridge;
+import dev.translive.queue.Submission;
 import dev.translive.queue.TaskIntake;
-import dev.translive.queue.TaskSpec;
+import dev.translive.bus.TaskSpec;
 import dev.translive.store.TaskFiles;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -187,34 +188,14 @@ public final class HttpVerticle extends VerticleBase {
     }
     var form = ctx.request().formAttributes();
     String client = client(ctx);
-    List<Future<JsonObject>> specs = new ArrayList<>();
+    List<Submission.Upload> received = new ArrayList<>();
     for (FileUpload upload : uploads) {
-      TaskIntake.Request request = new TaskIntake.Request(upload.fileName(), form.get("source_lang"), form.get("target_lang"),
-          form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client);
-      specs.add(intake.accept(request, Path.of(upload.uploadedFileName())).map(spec -> spec.toJson()));
+      received.add(new Submission.Upload(new TaskIntake.Request(upload.fileName(), form.get("source_lang"),
+          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client),
+          Path.of(upload.uploadedFileName())));
     }
-    // Every file is checked before any is queued: one bad file refuses the request, and nothing is half-submitted.
-    Future.join(specs)
-        .recover(err -> {
-          specs.stream().filter(Future::succeeded).forEach(f -> vertx.fileSystem().delete(f.result().getString("storedPath")));
-          return Future.failedFuture(specs.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(err));
-        })
-        .compose(all -> {
-          List<Future<JsonObject>> queued = new ArrayList<>();
-          for (Future<JsonObject> spec : specs) {
-            queued.add(bus.<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.result()).map(m -> m.body()));
-          }
-          // If one file is refused now (the queue filled meanwhile), the others are withdrawn, so the
-          // client is never left without the tokens of tasks that would still run.
-          return Future.join(queued)
-              .recover(err -> {
-                queued.stream().filter(Future::succeeded).forEach(f -> bus.request(Addresses.TASKS_CANCEL,
-                    new JsonObject().put("task_id", f.result().getString("task_id")).put("token", f.result().getString("token"))));
-                return Future.failedFuture(queued.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(err));
-              })
-              .map(done -> new JsonObject().put("tasks",
-                  new io.vertx.core.json.JsonArray(queued.stream().map(Future::result).toList())));
-        })
+    new Submission(vertx, intake, files).submitAll(received)
+        .map(tasks -> new JsonObject().put("tasks", tasks))
         .onSuccess(body -> json(ctx, 202, body))
         .onFailure(err -> fail(ctx, err));
   }

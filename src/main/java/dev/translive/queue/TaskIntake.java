@@ -1,6 +1,7 @@
 package dev.translive.queue;
 
 import dev.translive.bus.ErrorCode;
+import dev.translive.bus.TaskSpec;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.engine.TranslationEngine;
 import dev.translive.format.DocumentFormat;
@@ -65,12 +66,6 @@ public final class TaskIntake {
         .recover(err -> files.delete(spec).eventually(() -> Future.failedFuture(
             ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))))
         .map(spec));
-  }
-
-  /** Checks only the cheap fields (names, languages, engine), before any upload is read. */
-  public void checkOptions(Request request) {
-    language(request.sourceLang(), defaultSourceLang, "source_lang");
-    language(request.targetLang(), defaultTargetLang, "target_lang");
   }
 
   private TaskSpec acceptBlocking(Request request, Path uploaded) throws IOException {

@@ -1,6 +1,6 @@
 package dev.translive.store;
 
-import dev.translive.queue.TaskSpec;
+import dev.translive.bus.TaskSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

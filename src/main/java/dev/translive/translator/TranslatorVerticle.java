@@ -1,6 +1,7 @@
 package dev.translive.translator;
 
 import dev.translive.bus.Addresses;
+import dev.translive.bus.Internal;
 import dev.translive.progress.Messages;
 import dev.translive.progress.SeqClock;
 import dev.translive.progress.Stage;
@@ -10,7 +11,7 @@ import dev.translive.format.DocumentFormat;
 import dev.translive.format.FormatException;
 import dev.translive.format.FormatRegistry;
 import dev.translive.ops.ServiceMetrics;
-import dev.translive.queue.TaskSpec;
+import dev.translive.bus.TaskSpec;
 import dev.translive.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,7 +49,7 @@ public final class TranslatorVerticle extends VerticleBase {
   private final ServiceMetrics metrics;
   private final Map<String, TaskRun> runs = new LinkedHashMap<>();
   /** Finished tasks whose report the queue owner has not acknowledged yet; still claimed in heartbeats. */
-  private final Map<String, JsonObject> unreported = new LinkedHashMap<>();
+  private final Map<String, Internal.Report> unreported = new LinkedHashMap<>();
   private final String translatorId = "tr-" + java.util.UUID.randomUUID();
   private boolean stopping;
 
@@ -66,25 +67,21 @@ public final class TranslatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_RUN, msg -> {
-      TaskSpec spec = TaskSpec.fromJson(msg.body().getJsonObject("spec"));
-      if (runs.containsKey(spec.taskId())) {
-        msg.reply(new JsonObject().put("accepted", true).put("translator", translatorId));
-        return; // a repeated hand-off of a task this translator already runs
+      Internal.Run run = Internal.Run.fromJson(msg.body());
+      msg.reply(new Internal.RunAccepted(translatorId).toJson());
+      if (!runs.containsKey(run.spec().taskId())) { // else a repeated hand-off of a task this translator already runs
+        run(run);
       }
-      msg.reply(new JsonObject().put("accepted", true).put("translator", translatorId));
-      run(spec, msg.body().getString("display_name", spec.filename()), msg.body().getDouble("pace"),
-          msg.body().getBoolean("resumed", false), msg.body().getDouble("progress", 0.0));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_CANCEL, msg -> {
-      String only = msg.body().getString("translator");
-      String taskId = msg.body().getString("task_id");
-      if (only != null && !only.equals(translatorId)) {
+      Internal.Cancel cancel = Internal.Cancel.fromJson(msg.body());
+      if (cancel.translator() != null && !cancel.translator().equals(translatorId)) {
         return;
       }
-      TaskRun run = runs.get(taskId);
-      if (msg.body().getBoolean("abandon", false)) {
+      TaskRun run = runs.get(cancel.taskId());
+      if (cancel.abandon()) {
         // Another translator owns the task (or it ended): drop it without a word.
-        unreported.remove(taskId);
+        unreported.remove(cancel.taskId());
         if (run != null) {
           run.abandoned = true;
           run.cancel();
@@ -116,10 +113,13 @@ public final class TranslatorVerticle extends VerticleBase {
     }
   }
 
-  /** @param displayName what clients see as the file name (a label when file names are hidden) */
-  private void run(TaskSpec spec, String displayName, double pace, boolean resumed, double progressFloor) {
-    TaskRun run = new TaskRun(spec, displayName, pace);
-    run.progress = progressFloor; // progress never goes backwards, even across a restart
+  /** {@code order.displayName()} is what clients see as the file name (a label when file names are hidden). */
+  private void run(Internal.Run order) {
+    TaskSpec spec = order.spec();
+    String displayName = order.displayName();
+    boolean resumed = order.resumed();
+    TaskRun run = new TaskRun(spec, displayName, order.pace());
+    run.progress = order.progress(); // progress never goes backwards, even across a restart
     runs.put(spec.taskId(), run);
     LOG.info("Task {} {}", spec.taskId(), resumed ? "resumed" : "started");
     publish(Messages.taskStarted(seq.next(), spec.taskId(), displayName, spec.totalSegments(), resumed));
@@ -141,21 +141,17 @@ public final class TranslatorVerticle extends VerticleBase {
   private record Outcome(Stage stage, String message, String error) {}
 
   private void heartbeat() {
-    io.vertx.core.json.JsonArray held = new io.vertx.core.json.JsonArray();
-    runs.keySet().forEach(held::add);
-    io.vertx.core.json.JsonArray ended = new io.vertx.core.json.JsonArray();
-    unreported.keySet().forEach(ended::add);
-    vertx.eventBus().publish(Addresses.TRANSLATOR_HEARTBEAT, new JsonObject().put("translator", translatorId)
-        .put("tasks", held).put("unreported", ended));
+    vertx.eventBus().publish(Addresses.TRANSLATOR_HEARTBEAT,
+        new Internal.Heartbeat(translatorId, List.copyOf(runs.keySet()), List.copyOf(unreported.keySet())).toJson());
   }
 
   /** Reports until acknowledged: after a failover the new queue owner must still learn the outcome. */
-  private Future<Void> report(JsonObject report, int attempt) {
+  private Future<Void> report(Internal.Report report, int attempt) {
     return reportOnce(report)
         .<Void>mapEmpty()
         .recover(err -> {
           if (attempt >= REPORT_ATTEMPTS) {
-            LOG.error("Queue owner never acknowledged the end of {}: {}", report.getString("task_id"), err.getMessage());
+            LOG.error("Queue owner never acknowledged the end of {}: {}", report.taskId(), err.getMessage());
             return Future.failedFuture(err);
           }
           return vertx.timer(REPORT_RETRY_MS).compose(v -> report(report, attempt + 1));
@@ -163,9 +159,9 @@ public final class TranslatorVerticle extends VerticleBase {
   }
 
   /** One report; the answer says whether the owner took it (it declines a task that ended or runs elsewhere). */
-  private Future<Boolean> reportOnce(JsonObject report) {
-    return vertx.eventBus().<JsonObject>request(Addresses.QUEUE_FINISHED, report, new DeliveryOptions().setSendTimeout(5_000))
-        .map(ack -> ack.body().getBoolean("accepted", true));
+  private Future<Boolean> reportOnce(Internal.Report report) {
+    return vertx.eventBus().<JsonObject>request(Addresses.QUEUE_FINISHED, report.toJson(), new DeliveryOptions().setSendTimeout(5_000))
+        .map(ack -> Internal.ReportAck.fromJson(ack.body()).accepted());
   }
 
   private void finish(TaskRun run, Outcome outcome) {
@@ -174,14 +170,8 @@ public final class TranslatorVerticle extends VerticleBase {
       LOG.warn("Task {} failed: {}", run.spec.taskId(), outcome.error());
     }
     double duration = (System.currentTimeMillis() - run.startedAt) / 1000.0;
-    JsonObject report = new JsonObject()
-        .put("task_id", run.spec.taskId())
-        .put("status", outcome.stage().wire())
-        .put("message", outcome.message())
-        .put("error", outcome.error())
-        .put("translator", translatorId)
-        .put("translated_segments", run.translatedByEngine)
-        .put("translate_seconds", run.translateSeconds());
+    Internal.Report report = new Internal.Report(run.spec.taskId(), outcome.stage(), outcome.message(), outcome.error(),
+        translatorId, run.translatedByEngine, run.translateSeconds());
     // The queue learns first, so a client that reacts to task_completed finds the result ready;
     // task_completed goes out after the first attempt either way, so clients never wait on a failover.
     String taskId = run.spec.taskId();

@@ -1,4 +1,4 @@
-package dev.translive.queue;
+package dev.translive.bus;
 
 import io.vertx.core.json.JsonObject;
 
