@@ -111,6 +111,11 @@ final class QueueMachine {
     return task;
   }
 
+  /** Numbers up to {@code highest} were given to stored tasks, also to those not restored here. */
+  void numberedUpTo(long highest) {
+    lastQueueNo = Math.max(lastQueueNo, highest);
+  }
+
   /** The retention sweep removed a finished task. */
   void expire(String taskId) {
     TaskRecord task = tasks.get(taskId);
@@ -383,6 +388,11 @@ final class QueueMachine {
     if (!ownedBy(task, token)) {
       throw ErrorCode.FORBIDDEN.error("wrong token for task " + task.id());
     }
+  }
+
+  /** Every task known here: queued, running and the recent finished ones. */
+  Collection<TaskRecord> tasks() {
+    return Collections.unmodifiableCollection(tasks.values());
   }
 
   Collection<TaskRecord> running() {

@@ -97,6 +97,8 @@ public final class QueueVerticle extends VerticleBase {
         .onSuccess(history::load)
         .compose(v -> store.recentFinishedTasks(MAX_FINISHED_KEPT))
         .onSuccess(finished -> finished.forEach(row -> machine.restore(row, clustered)))
+        .compose(v -> store.highestQueueNo())
+        .onSuccess(machine::numberedUpTo)
         .compose(v -> store.unfinishedTasks())
         .onSuccess(unfinished -> {
           unfinished.forEach(row -> machine.restore(row, clustered));

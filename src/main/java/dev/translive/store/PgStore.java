@@ -188,6 +188,11 @@ public final class PgStore implements Store {
   }
 
   @Override
+  public Future<Long> highestQueueNo() {
+    return pool.query("SELECT COALESCE(MAX(queue_no), 0) FROM tasks").execute().map(PgStore::singleLong);
+  }
+
+  @Override
   public Future<List<StoredTask>> recentFinishedTasks(int limit) {
     return queryTasks(pool, "SELECT * FROM tasks WHERE status NOT IN ('queued', 'running') ORDER BY finished_at DESC LIMIT $1",
         Tuple.of((long) limit))

@@ -213,6 +213,16 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public Future<Long> highestQueueNo() {
+    return run(() -> {
+      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(queue_no), 0) FROM tasks")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
   public Future<List<StoredTask>> recentFinishedTasks(int limit) {
     return run(() -> {
       List<StoredTask> newestFirst = queryTasks(

@@ -69,6 +69,9 @@ public interface Store {
   /** Queued and running tasks in queue order. */
   Future<List<StoredTask>> unfinishedTasks();
 
+  /** The highest queue number of any stored task, 0 when there is none: numbers continue above it. */
+  Future<Long> highestQueueNo();
+
   /** The most recent finished tasks, oldest first. */
   Future<List<StoredTask>> recentFinishedTasks(int limit);
 
