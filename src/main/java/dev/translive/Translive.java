@@ -12,6 +12,7 @@ import dev.translive.http.HttpVerticle;
 import dev.translive.ops.HealthChecksFactory;
 import dev.translive.ops.ServiceMetrics;
 import dev.translive.queue.QueueVerticle;
+import dev.translive.queue.Submission;
 import dev.translive.queue.TaskIntake;
 import dev.translive.store.PgStore;
 import dev.translive.store.SqliteStore;
@@ -86,7 +87,7 @@ public final class Translive {
     if (config.hasRole("queue")) {
       // A new epoch per take-over: an earlier owner still running somewhere gets its writes refused.
       ownership = new QueueOwnership(vertx, () -> store.claimNextOwnership()
-          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, files, epoch, intake, seq, metrics,
+          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, files, epoch, new Submission(vertx, intake, files), seq, metrics,
               () -> ownership.ownerStopped())))
           .onSuccess(id -> queueDeployment = id));
       // A single node becomes the owner before it serves; a cluster node waits for its turn in the background.

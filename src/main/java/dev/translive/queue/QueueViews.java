@@ -2,6 +2,7 @@ package dev.translive.queue;
 
 import dev.translive.bus.Internal;
 import dev.translive.progress.Messages;
+import dev.translive.progress.Stage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -19,6 +20,36 @@ final class QueueViews {
   QueueViews(QueueMachine machine, int broadcastLimit) {
     this.machine = machine;
     this.broadcastLimit = broadcastLimit;
+  }
+
+  /** A task for its reference; the token decides whether the real file name shows. */
+  JsonObject task(Internal.TaskRef ref) {
+    return task(machine.find(ref.taskId()), ref.token());
+  }
+
+  /** What the HTTP edge needs to serve a completed task's result to its owner. */
+  JsonObject authorizedResult(Internal.TaskRef ref) {
+    TaskRecord task = machine.authorizeResult(ref.taskId(), ref.token());
+    return new JsonObject().put("spec", task.spec.toJson()).put("filename", task.spec.resultFilename());
+  }
+
+  /** The task_completed of a task cancelled here (queued, or its translator never confirmed). */
+  JsonObject cancelled(TaskRecord task, long seq) {
+    double duration = task.startedAt == null ? 0 : machine.durationSeconds(task);
+    return Messages.taskCompleted(seq, task.id(), machine.displayName(task), Stage.CANCELLED, task.message, duration);
+  }
+
+  /** What a translator is handed. */
+  Internal.Run run(TaskRecord task) {
+    return new Internal.Run(task.spec, machine.pace(task), task.resumed, machine.displayName(task), task.progress);
+  }
+
+  int queuedCount() {
+    return machine.queuedCount();
+  }
+
+  int runningCount() {
+    return machine.running().size();
   }
 
   /** The task as GET /api/tasks/{id} shows it, never with its token; others see no file name when names are hidden. */
