@@ -38,6 +38,12 @@ public final class SqliteStore implements Store {
   private final long maxMemoryEntries;
   private final WorkerExecutor worker;
   private Connection connection;
+  /**
+   * An upper bound on the memory's entries, so a remember does not count the table each time: only
+   * when this passes the bound is the real count taken. Touched only on the store's one thread; this
+   * store is its file's only writer.
+   */
+  private long entriesAtMost = -1;
 
   public SqliteStore(Vertx vertx, Path dataDir, long maxMemoryEntries) {
     this.vertx = vertx;
@@ -372,37 +378,43 @@ public final class SqliteStore implements Store {
           }
           ps.executeBatch();
         }
-        evictBeyondBound();
+        evictBeyondBound(translations.size());
       });
       return null;
     });
   }
 
-  /** Keeps the memory at its bound by dropping the least recently used tenth when it is over. */
-  private void evictBeyondBound() throws SQLException {
-    long count;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM translation_memory")) {
-      rs.next();
-      count = rs.getLong(1);
+  /**
+   * Keeps the memory at its bound by dropping the least recently used tenth when it is over. The
+   * table is counted only when {@code added} (new or replaced) entries may have passed the bound.
+   */
+  private void evictBeyondBound(int added) throws SQLException {
+    if (entriesAtMost >= 0 && entriesAtMost + added <= maxMemoryEntries) {
+      entriesAtMost += added;
+      return;
     }
+    long count = countMemory();
+    entriesAtMost = count;
     if (count > maxMemoryEntries) {
       long drop = count - maxMemoryEntries + maxMemoryEntries / 10;
       try (PreparedStatement ps = connection.prepareStatement("DELETE FROM translation_memory WHERE key_hash IN"
           + " (SELECT key_hash FROM translation_memory ORDER BY last_used LIMIT ?)")) {
         ps.setLong(1, drop);
-        ps.executeUpdate();
+        entriesAtMost = count - ps.executeUpdate();
       }
+    }
+  }
+
+  private long countMemory() throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM translation_memory")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
   @Override
   public Future<Long> memorySize() {
-    return run(() -> {
-      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM translation_memory")) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return run(this::countMemory);
   }
 
   // ---- files ---------------------------------------------------------------------------
