@@ -13,8 +13,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,29 +48,38 @@ public final class Submission {
    */
   public Future<JsonArray> submitAll(List<Upload> uploads) {
     List<Future<TaskSpec>> specs = uploads.stream().map(u -> intake.accept(u.request(), u.file())).toList();
-    return Future.join(specs)
-        .recover(err -> undo(specs, s -> files.delete(s), "remove the files of")
-            .transform(v -> Future.failedFuture(firstFailure(specs, err))))
-        .compose(v -> {
-          List<Future<JsonObject>> queued = specs.stream().map(s -> enqueue(s.result())).toList();
-          return Future.join(queued)
-              .recover(err -> undo(queued, t -> vertx.eventBus().request(Addresses.TASKS_CANCEL,
-                      new Internal.TaskRef(t.getString("task_id"), t.getString("token")).toJson()), "withdraw")
-                  .transform(ignored -> Future.failedFuture(firstFailure(queued, err))))
-              .map(done -> new JsonArray(queued.stream().map(Future::result).toList()));
-        });
+    return allOrUndo(specs, files::delete, "remove the files of")
+        .compose(accepted -> allOrUndo(accepted.stream().map(this::enqueue).toList(), this::withdraw, "withdraw"))
+        .map(JsonArray::new);
   }
 
   private Future<JsonObject> enqueue(TaskSpec spec) {
     return vertx.eventBus().<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.toJson()).map(Message::body);
   }
 
-  /** Applies {@code action} to what succeeded and waits for all of it; a failure is logged, the cause stays the client's. */
-  private static <T> Future<Void> undo(List<Future<T>> results, java.util.function.Function<T, Future<?>> action, String what) {
-    List<Future<?>> undone = results.stream().filter(Future::succeeded)
-        .map(f -> action.apply(f.result()).onFailure(e -> LOG.warn("Could not {} a refused submission: {}", what, e.getMessage())))
-        .<Future<?>>map(f -> f)
-        .toList();
+  private Future<?> withdraw(JsonObject queued) {
+    return vertx.eventBus().request(Addresses.TASKS_CANCEL,
+        new Internal.TaskRef(queued.getString("task_id"), queued.getString("token")).toJson());
+  }
+
+  /**
+   * Every result, once all succeeded; else {@code undo} is applied to those that succeeded, and,
+   * once all of that is done (failures logged), the first failure is the answer.
+   */
+  private static <T> Future<List<T>> allOrUndo(List<Future<T>> results, Function<T, Future<?>> undo, String what) {
+    return Future.join(results).transform(all -> all.succeeded()
+        ? Future.succeededFuture(results.stream().map(Future::result).toList())
+        : undoAll(results, undo, what).transform(v -> Future.failedFuture(firstFailure(results, all.cause()))));
+  }
+
+  private static <T> Future<Void> undoAll(List<Future<T>> results, Function<T, Future<?>> undo, String what) {
+    List<Future<?>> undone = new ArrayList<>();
+    for (Future<T> result : results) {
+      if (result.succeeded()) {
+        undone.add(undo.apply(result.result())
+            .onFailure(e -> LOG.warn("Could not {} a refused submission: {}", what, e.getMessage())));
+      }
+    }
     return Future.join(undone).mapEmpty();
   }
 

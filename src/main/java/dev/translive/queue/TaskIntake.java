@@ -62,10 +62,13 @@ public final class TaskIntake {
         Files.deleteIfExists(uploaded);
         throw e;
       }
-    }, false).compose(spec -> files.shareUpload(spec)
-        .recover(err -> files.delete(spec).eventually(() -> Future.failedFuture(
-            ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))))
-        .map(spec));
+    }, false).compose(this::share);
+  }
+
+  /** Shares the accepted upload with the cluster; if that fails, nothing of it stays. */
+  private Future<TaskSpec> share(TaskSpec spec) {
+    return files.shareUpload(spec).map(spec).recover(err -> files.delete(spec).transform(ignored -> Future.failedFuture(
+        ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))));
   }
 
   private TaskSpec acceptBlocking(Request request, Path uploaded) throws IOException {

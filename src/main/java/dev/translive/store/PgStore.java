@@ -77,9 +77,7 @@ public final class PgStore implements Store {
         .compose(locked -> Migrations.run(Migrations.Dialect.POSTGRES, new Migrations.Database() {
           @Override
           public Future<Void> executeInTransaction(List<String> statements) {
-            return conn.begin().compose(tx -> executeAll(conn, statements, 0)
-                .compose(v -> tx.commit())
-                .recover(err -> tx.rollback().transform(ignored -> Future.failedFuture(err))));
+            return conn.begin().compose(tx -> commitOrRollBack(tx, executeAll(conn, statements, 0)));
           }
 
           @Override
@@ -88,6 +86,10 @@ public final class PgStore implements Store {
           }
         }, LOG))
         .eventually(() -> conn.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(MIGRATION_LOCK))));
+  }
+
+  private static Future<Void> commitOrRollBack(io.vertx.sqlclient.Transaction tx, Future<Void> work) {
+    return work.compose(v -> tx.commit(), err -> tx.rollback().transform(ignored -> Future.failedFuture(err)));
   }
 
   private static Future<Void> executeAll(SqlConnection conn, List<String> statements, int from) {
