@@ -13,10 +13,19 @@ import io.vertx.core.json.JsonObject;
  * one message. Keeps the latest for snapshots.
  */
 final class QueuePublisher {
-  /** Running progress changes the queue view constantly; one update a second is enough for waits. */
-  private static final long PROGRESS_INTERVAL_MS = 1000;
-  /** Structural changes closer together than this share one queue_update (a burst of submissions). */
-  private static final long STRUCTURAL_INTERVAL_MS = 100;
+  /** What changed, and how soon after the last queue_update the next may follow for it. */
+  enum Change {
+    /** A task came, went, started or ended: closer together than this share one queue_update. */
+    STRUCTURAL(100),
+    /** A running task progressed: the view changes constantly; one update a second is enough for waits. */
+    PROGRESS(1000);
+
+    private final long minIntervalMs;
+
+    Change(long minIntervalMs) {
+      this.minIntervalMs = minIntervalMs;
+    }
+  }
 
   private final Vertx vertx;
   private final QueueViews views;
@@ -34,24 +43,10 @@ final class QueuePublisher {
     this.metrics = metrics;
   }
 
-  /** A task came, went, started or ended: published at once when idle, else coalesced. */
-  void structural() {
-    request(STRUCTURAL_INTERVAL_MS);
-  }
-
-  /** A running task progressed. */
-  void progress() {
-    request(PROGRESS_INTERVAL_MS);
-  }
-
-  /** The body of GET /api/queue and of the translive.snapshot reply. */
-  JsonObject snapshot() {
-    return Messages.snapshot(latest, views.latestProgress());
-  }
-
-  private void request(long minIntervalMs) {
+  /** Published at once when the last update is old enough, else once when it is, for all changes meanwhile. */
+  void changed(Change change) {
     long now = System.currentTimeMillis();
-    long at = Math.max(now, lastRun + minIntervalMs);
+    long at = Math.max(now, lastRun + change.minIntervalMs);
     if (timer >= 0) {
       if (due <= at) {
         return; // an earlier publish carries this change
@@ -68,6 +63,11 @@ final class QueuePublisher {
       timer = -1;
       now();
     });
+  }
+
+  /** The body of GET /api/queue and of the translive.snapshot reply. */
+  JsonObject snapshot() {
+    return Messages.snapshot(latest, views.latestProgress());
   }
 
   void now() {

@@ -91,7 +91,7 @@ public final class QueueVerticle extends VerticleBase {
         .compose(v -> listen())
         .onSuccess(v -> {
           dispatch();
-          publisher.structural();
+          publisher.changed(QueuePublisher.Change.STRUCTURAL);
         });
   }
 
@@ -134,7 +134,7 @@ public final class QueueVerticle extends VerticleBase {
       LOG.info("Task {} queued: {} segments, {} to {}, engine {}", task.id(), spec.totalSegments(), spec.sourceLang(),
           spec.targetLang(), spec.engine());
       dispatch();
-      publisher.structural();
+      publisher.changed(QueuePublisher.Change.STRUCTURAL);
       return Future.succeededFuture(views.submitted(task, token));
     });
   }
@@ -161,7 +161,7 @@ public final class QueueVerticle extends VerticleBase {
   private void requeued(TaskRecord task, String why) {
     LOG.warn("Task {} goes back to the head of the queue: {}", task.id(), why);
     store.save(task);
-    publisher.structural();
+    publisher.changed(QueuePublisher.Change.STRUCTURAL);
     if (!dispatchRetryScheduled) {
       dispatchRetryScheduled = true;
       vertx.setTimer(DISPATCH_RETRY_MS, id -> {
@@ -184,7 +184,7 @@ public final class QueueVerticle extends VerticleBase {
       store.save(machine.find(seen.taskId())); // so a task resumed after a crash never shows less than it had
     }
     if (effect != QueueMachine.ProgressEffect.IGNORED) {
-      publisher.progress();
+      publisher.changed(QueuePublisher.Change.PROGRESS);
     }
   }
 
@@ -231,7 +231,7 @@ public final class QueueVerticle extends VerticleBase {
     LOG.info("Task {} {} after {}s{}", task.id(), task.stage.wire(), String.format("%.1f", machine.durationSeconds(task)),
         task.error == null ? "" : ": " + task.error);
     dispatch();
-    publisher.structural();
+    publisher.changed(QueuePublisher.Change.STRUCTURAL);
   }
 
   private void expireOldTasks() {

@@ -24,18 +24,8 @@ import org.slf4j.LoggerFactory;
  * Turns submissions into queued tasks, all or nothing: several files of one HTTP request, and a
  * document sent on the bus ({@code translive.tasks.submit}).
  */
-public final class Submission {
+public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
   private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
-
-  private final Vertx vertx;
-  private final TaskIntake intake;
-  private final TaskFiles files;
-
-  public Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
-    this.vertx = vertx;
-    this.intake = intake;
-    this.files = files;
-  }
 
   /** One uploaded file and the options it came with. */
   public record Upload(TaskIntake.Request request, Path file) {}

@@ -138,6 +138,14 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /** {@link #fencedTransaction} on the store's thread. */
+  private Future<Void> fenced(long epoch, SqlWork work) {
+    return run(() -> {
+      fencedTransaction(epoch, work);
+      return null;
+    });
+  }
+
   /**
    * Runs a queue-owner write in one transaction that first checks the owner epoch. The single
    * connection serializes everything, so the check holds until the commit.
@@ -154,51 +162,45 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> insertTask(StoredTask t, long epoch) {
-    return run(() -> {
-      fencedTransaction(epoch, () -> {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "INSERT INTO tasks (task_id, queue_no, token_hash, spec, status, stage, progress, error, message, created_at,"
-                + " started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-          ps.setString(1, t.taskId());
-          ps.setLong(2, t.queueNo());
-          ps.setString(3, t.tokenHash());
-          ps.setString(4, t.spec().encode());
-          ps.setString(5, t.status());
-          ps.setString(6, t.stage());
-          ps.setDouble(7, t.progress());
-          ps.setString(8, t.error());
-          ps.setString(9, t.message());
-          ps.setLong(10, t.createdAt());
-          setLong(ps, 11, t.startedAt());
-          setLong(ps, 12, t.finishedAt());
-          ps.executeUpdate();
-        }
-        transition(t.taskId(), t.status(), null);
-      });
-      return null;
+    return fenced(epoch, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "INSERT INTO tasks (task_id, queue_no, token_hash, spec, status, stage, progress, error, message, created_at,"
+              + " started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        ps.setString(1, t.taskId());
+        ps.setLong(2, t.queueNo());
+        ps.setString(3, t.tokenHash());
+        ps.setString(4, t.spec().encode());
+        ps.setString(5, t.status());
+        ps.setString(6, t.stage());
+        ps.setDouble(7, t.progress());
+        ps.setString(8, t.error());
+        ps.setString(9, t.message());
+        ps.setLong(10, t.createdAt());
+        setLong(ps, 11, t.startedAt());
+        setLong(ps, 12, t.finishedAt());
+        ps.executeUpdate();
+      }
+      transition(t.taskId(), t.status(), null);
     });
   }
 
   @Override
   public Future<Void> updateTask(String taskId, String status, String stage, double progress, String error, String message,
       Long startedAt, Long finishedAt, long epoch) {
-    return run(() -> {
-      fencedTransaction(epoch, () -> {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "UPDATE tasks SET status=?, stage=?, progress=?, error=?, message=?, started_at=?, finished_at=? WHERE task_id=?")) {
-          ps.setString(1, status);
-          ps.setString(2, stage);
-          ps.setDouble(3, progress);
-          ps.setString(4, error);
-          ps.setString(5, message);
-          setLong(ps, 6, startedAt);
-          setLong(ps, 7, finishedAt);
-          ps.setString(8, taskId);
-          ps.executeUpdate();
-        }
-        transition(taskId, status, error);
-      });
-      return null;
+    return fenced(epoch, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "UPDATE tasks SET status=?, stage=?, progress=?, error=?, message=?, started_at=?, finished_at=? WHERE task_id=?")) {
+        ps.setString(1, status);
+        ps.setString(2, stage);
+        ps.setDouble(3, progress);
+        ps.setString(4, error);
+        ps.setString(5, message);
+        setLong(ps, 6, startedAt);
+        setLong(ps, 7, finishedAt);
+        ps.setString(8, taskId);
+        ps.executeUpdate();
+      }
+      transition(taskId, status, error);
     });
   }
 
@@ -279,22 +281,19 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> addHistory(String taskId, long finishedAt, JsonObject entry, int keep, long epoch) {
-    return run(() -> {
-      fencedTransaction(epoch, () -> {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "INSERT OR REPLACE INTO history (task_id, finished_at, entry) VALUES (?,?,?)")) {
-          ps.setString(1, taskId);
-          ps.setLong(2, finishedAt);
-          ps.setString(3, entry.encode());
-          ps.executeUpdate();
-        }
-        try (PreparedStatement ps = connection.prepareStatement(
-            "DELETE FROM history WHERE task_id NOT IN (SELECT task_id FROM history ORDER BY finished_at DESC LIMIT ?)")) {
-          ps.setInt(1, keep);
-          ps.executeUpdate();
-        }
-      });
-      return null;
+    return fenced(epoch, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "INSERT OR REPLACE INTO history (task_id, finished_at, entry) VALUES (?,?,?)")) {
+        ps.setString(1, taskId);
+        ps.setLong(2, finishedAt);
+        ps.setString(3, entry.encode());
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = connection.prepareStatement(
+          "DELETE FROM history WHERE task_id NOT IN (SELECT task_id FROM history ORDER BY finished_at DESC LIMIT ?)")) {
+        ps.setInt(1, keep);
+        ps.executeUpdate();
+      }
     });
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Translates segments batch by batch, keeping up to the engine's {@code maxInFlight} calls
@@ -18,9 +19,15 @@ final class BatchPump {
     void translated(List<Integer> batch, List<String> sources, List<String> translations);
   }
 
-  private final TranslationEngine engine;
-  private final String sourceLang;
-  private final String targetLang;
+  /** What the pump needs of an engine: its name (for metrics), its limits and one call for one language pair. */
+  record Engine(String id, int batchSize, int maxInFlight, Function<List<String>, Future<List<String>>> call) {
+    static Engine of(TranslationEngine engine, String sourceLang, String targetLang) {
+      return new Engine(engine.id(), Math.max(1, engine.batchSize()), Math.max(1, engine.maxInFlight()),
+          segments -> engine.translate(segments, sourceLang, targetLang));
+    }
+  }
+
+  private final Engine engine;
   private final List<String> segments;
   private final List<List<Integer>> batches;
   private final Listener listener;
@@ -34,14 +41,12 @@ final class BatchPump {
    * @param segments all segments; those at {@code todo} are translated, the others come from {@code known}
    * @param known translations already known (same size as segments; null where unknown)
    */
-  BatchPump(TranslationEngine engine, String sourceLang, String targetLang, List<String> segments, String[] known,
-      List<Integer> todo, Listener listener, ServiceMetrics metrics) {
+  BatchPump(Engine engine, List<String> segments, String[] known, List<Integer> todo, Listener listener,
+      ServiceMetrics metrics) {
     this.engine = engine;
-    this.sourceLang = sourceLang;
-    this.targetLang = targetLang;
     this.segments = segments;
     this.results = known.clone();
-    this.batches = split(todo, Math.max(1, engine.batchSize()));
+    this.batches = split(todo, engine.batchSize());
     this.listener = listener;
     this.metrics = metrics;
   }
@@ -70,7 +75,7 @@ final class BatchPump {
       done.tryComplete(List.of(results));
       return;
     }
-    while (!done.future().isComplete() && inFlight < Math.max(1, engine.maxInFlight()) && next < batches.size()) {
+    while (!done.future().isComplete() && inFlight < engine.maxInFlight() && next < batches.size()) {
       send(batches.get(next++));
     }
   }
@@ -79,7 +84,7 @@ final class BatchPump {
     List<String> sources = batch.stream().map(segments::get).toList();
     inFlight++;
     long callStarted = System.nanoTime();
-    engine.translate(sources, sourceLang, targetLang)
+    engine.call().apply(sources)
         .onComplete(ar -> {
           inFlight--;
           metrics.engineCall(engine.id(), System.nanoTime() - callStarted, ar.failed());

@@ -134,8 +134,8 @@ final class TaskRun {
   private Future<List<String>> translate(TranslationEngine engine, Store.TranslationKey key, Plan plan) {
     translatingStartedAt = System.currentTimeMillis();
     eta.translatingStarted(plan.todo().size());
-    BatchPump pump = new BatchPump(engine, spec.sourceLang(), spec.targetLang(), plan.dedup().unique(), plan.known(),
-        plan.todo(), (batch, sources, translated) -> {
+    BatchPump pump = new BatchPump(BatchPump.Engine.of(engine, spec.sourceLang(), spec.targetLang()), plan.dedup().unique(),
+        plan.known(), plan.todo(), (batch, sources, translated) -> {
           Map<String, String> learned = new LinkedHashMap<>();
           for (int j = 0; j < batch.size(); j++) {
             completedSegments += plan.dedup().occurrences(batch.get(j));

@@ -3,8 +3,6 @@ package dev.translive.translator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.translive.engine.LanguagePair;
-import dev.translive.engine.TranslationEngine;
 import dev.translive.ops.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,42 +15,15 @@ class BatchPumpTest {
   private final ServiceMetrics metrics = ServiceMetrics.standalone();
 
   /** Answers each call only when the test says so; batches of two, two calls at once. */
-  private static final class HeldEngine implements TranslationEngine {
+  private static final class HeldEngine {
     final List<List<String>> calls = new ArrayList<>();
     final List<Promise<List<String>>> answers = new ArrayList<>();
-
-    @Override
-    public String id() {
-      return "held";
-    }
-
-    @Override
-    public boolean available() {
-      return true;
-    }
-
-    @Override
-    public List<LanguagePair> languagePairs() {
-      return List.of(new LanguagePair("en", "es"));
-    }
-
-    @Override
-    public int batchSize() {
-      return 2;
-    }
-
-    @Override
-    public int maxInFlight() {
-      return 2;
-    }
-
-    @Override
-    public Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang) {
+    final BatchPump.Engine engine = new BatchPump.Engine("held", 2, 2, segments -> {
       calls.add(segments);
       Promise<List<String>> answer = Promise.promise();
       answers.add(answer);
       return answer.future();
-    }
+    });
 
     void answer(int call) {
       answers.get(call).complete(calls.get(call).stream().map(s -> s.toUpperCase()).toList());
@@ -65,7 +36,7 @@ class BatchPumpTest {
     List<String> segments = List.of("a", "b", "c", "d", "e", "f", "g");
     String[] known = {null, "B!", null, null, null, null, null};
     List<List<Integer>> told = new ArrayList<>();
-    BatchPump pump = new BatchPump(engine, "en", "es", segments, known, List.of(0, 2, 3, 4, 5, 6),
+    BatchPump pump = new BatchPump(engine.engine, segments, known, List.of(0, 2, 3, 4, 5, 6),
         (batch, sources, translated) -> told.add(batch), metrics);
 
     Future<List<String>> all = pump.run();
@@ -82,7 +53,7 @@ class BatchPumpTest {
   @Test
   void aWrongNumberOfTranslationsFailsTheRunAndNothingMoreIsSent() {
     HeldEngine engine = new HeldEngine();
-    BatchPump pump = new BatchPump(engine, "en", "es", List.of("a", "b", "c", "d", "e", "f"), new String[6],
+    BatchPump pump = new BatchPump(engine.engine, List.of("a", "b", "c", "d", "e", "f"), new String[6],
         List.of(0, 1, 2, 3, 4, 5), (batch, sources, translated) -> {}, metrics);
     Future<List<String>> all = pump.run();
     engine.answers.get(0).complete(List.of("only one"));
@@ -96,7 +67,7 @@ class BatchPumpTest {
   void aStoppedRunAbandonsTheBatchesInFlight() {
     HeldEngine engine = new HeldEngine();
     List<List<Integer>> told = new ArrayList<>();
-    BatchPump pump = new BatchPump(engine, "en", "es", List.of("a", "b", "c", "d", "e", "f"), new String[6],
+    BatchPump pump = new BatchPump(engine.engine, List.of("a", "b", "c", "d", "e", "f"), new String[6],
         List.of(0, 1, 2, 3, 4, 5), (batch, sources, translated) -> told.add(batch), metrics);
     Future<List<String>> all = pump.run();
     pump.stop(new TaskRun.Cancelled());
@@ -108,7 +79,7 @@ class BatchPumpTest {
 
   @Test
   void nothingToTranslateEndsAtOnce() {
-    BatchPump pump = new BatchPump(new HeldEngine(), "en", "es", List.of("a"), new String[] {"A"}, List.of(),
+    BatchPump pump = new BatchPump(new HeldEngine().engine, List.of("a"), new String[] {"A"}, List.of(),
         (batch, sources, translated) -> {}, metrics);
     assertEquals(List.of("A"), pump.run().result());
   }
