@@ -2,13 +2,12 @@ package dev.translive.queue;
 
 import java.util.Iterator;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * The order in which queued tasks are handed to translators. The queue's positions and waits are
  * read from {@link #inOrder()}, so they always follow the real dispatch order. One policy lives
  * here, first come first served; fair share across submitters or priorities are further policies
- * behind the same five operations.
+ * behind the same operations.
  */
 interface DispatchOrder extends Iterable<TaskRecord> {
   /** A newly admitted or restored task, behind the others. */
@@ -19,8 +18,8 @@ interface DispatchOrder extends Iterable<TaskRecord> {
 
   boolean remove(TaskRecord task);
 
-  /** The first task, in dispatch order, that {@code ready} accepts; null when none. Not removed. */
-  TaskRecord next(Predicate<TaskRecord> ready);
+  /** The task to start next; null when none. Not removed. */
+  TaskRecord next();
 
   int size();
 
@@ -64,13 +63,8 @@ interface DispatchOrder extends Iterable<TaskRecord> {
     }
 
     @Override
-    public TaskRecord next(Predicate<TaskRecord> ready) {
-      for (TaskRecord task : byKey.values()) {
-        if (ready.test(task)) {
-          return task;
-        }
-      }
-      return null;
+    public TaskRecord next() {
+      return byKey.isEmpty() ? null : byKey.firstEntry().getValue();
     }
 
     @Override

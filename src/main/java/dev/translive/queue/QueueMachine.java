@@ -183,13 +183,16 @@ final class QueueMachine {
 
   // ---- dispatch --------------------------------------------------------------------------
 
-  /** Starts queued tasks, in dispatch order, while slots are free; the caller hands them to translators. */
+  /**
+   * Starts queued tasks, in dispatch order, while slots are free; the caller hands them to
+   * translators. A next task not stored yet holds the others back (its insert is a moment away).
+   */
   List<TaskRecord> admit() {
     List<TaskRecord> started = new ArrayList<>();
     long now = clock.getAsLong();
     while (running.size() < settings.concurrency()) {
-      TaskRecord task = queued.next(t -> t.durable);
-      if (task == null) {
+      TaskRecord task = queued.next();
+      if (task == null || !task.durable) {
         break;
       }
       queued.remove(task);

@@ -43,10 +43,12 @@ class QueueMachineTest {
     TaskRecord a = machine.submit(spec("a", 4), "ta");
     TaskRecord b = submitStored("b", 4);
     TaskRecord c = submitStored("c", 4);
-    assertEquals(List.of(b, c), machine.admit(), "a is not durable yet, so b and c take the two slots");
+    assertEquals(List.of(), machine.admit(), "a is not stored yet, and nothing overtakes it");
     assertEquals(1, machine.position(a));
     machine.stored("a");
+    assertEquals(List.of(a, b), machine.admit());
     assertEquals(List.of(), machine.admit(), "no slot is free");
+    assertEquals(1, machine.position(c));
     assertEquals(List.of(1L, 2L, 3L), List.of(a.number, b.number, c.number));
     assertEquals(clock.get(), b.startedAt);
     assertEquals(2.0, b.etaSeconds, "four segments at the nominal half second");
