@@ -87,7 +87,7 @@ public final class Translive {
     if (config.hasRole("queue")) {
       // A new epoch per take-over: an earlier owner still running somewhere gets its writes refused.
       ownership = new QueueOwnership(vertx, () -> store.claimNextOwnership()
-          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, files, epoch, new Submission(vertx, intake, files), seq, metrics,
+          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, epoch, new Submission(vertx, intake, files), seq, metrics,
               () -> ownership.ownerStopped())))
           .onSuccess(id -> queueDeployment = id));
       // A single node becomes the owner before it serves; a cluster node waits for its turn in the background.

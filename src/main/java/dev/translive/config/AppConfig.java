@@ -121,6 +121,16 @@ public final class AppConfig {
     return section("tcpBridge").getString("host", "127.0.0.1");
   }
 
+  /** Tasks one submitter may have waiting at once; 0 leaves only queue.maxQueued. */
+  public int maxQueuedPerClient() {
+    return section("queue").getInteger("maxQueuedPerClient", 0);
+  }
+
+  /** Seconds a task may run before it fails; 0 lets it run as long as it takes. */
+  public long taskMaxRunSeconds() {
+    return section("task").getLong("maxRunSeconds", 0L);
+  }
+
   /** Hours a finished task and its files are kept; 0 keeps them forever. */
   public double retentionHours() {
     return section("retention").getDouble("finishedHours", 168.0);

@@ -35,8 +35,16 @@ final class QueueMachine {
   /** A running task's progress is written to the store at most this often. */
   static final long PROGRESS_SAVE_INTERVAL_MS = 1000;
 
+  /**
+   * @param maxQueuedPerClient tasks one submitter ({@link TaskSpec#client()}) may have waiting; 0: no limit
+   * @param maxRunSeconds seconds a task may run before it fails; 0: no limit
+   */
   record Settings(int concurrency, int maxQueued, int maxFinishedKept, boolean showFilenames,
-      double defaultSecondsPerSegment) {}
+      double defaultSecondsPerSegment, int maxQueuedPerClient, long maxRunSeconds) {
+    Settings(int concurrency, int maxQueued, int maxFinishedKept, boolean showFilenames, double defaultSecondsPerSegment) {
+      this(concurrency, maxQueued, maxFinishedKept, showFilenames, defaultSecondsPerSegment, 0, 0);
+    }
+  }
 
   /** What a progress message did: nothing, changed the task, or changed it and is due to be saved. */
   enum ProgressEffect { IGNORED, APPLIED, SAVE }
@@ -153,6 +161,7 @@ final class QueueMachine {
    */
   TaskRecord submit(TaskSpec spec, String token) {
     checkRoom();
+    checkShare(spec.client());
     if (tasks.containsKey(spec.taskId())) {
       throw ErrorCode.CONFLICT.error("task " + spec.taskId() + " exists");
     }
@@ -174,6 +183,21 @@ final class QueueMachine {
     TaskRecord task = tasks.get(taskId);
     if (task != null && !task.durable) {
       forget(tasks.remove(taskId));
+    }
+  }
+
+  /** One submitter never holds more than its share of the queue (each file of an upload counts). */
+  private void checkShare(String client) {
+    int limit = settings.maxQueuedPerClient();
+    if (limit <= 0) {
+      return;
+    }
+    int waiting = 0;
+    for (TaskRecord task : queued) {
+      if (java.util.Objects.equals(task.spec.client(), client) && ++waiting >= limit) {
+        throw ErrorCode.TOO_MANY.error("you have " + limit + " tasks waiting, the most one submitter may have; "
+            + "try again when some have started");
+      }
     }
   }
 
@@ -263,6 +287,23 @@ final class QueueMachine {
       }
     }
     return abandon;
+  }
+
+  /**
+   * Running tasks past {@code maxRunSeconds} fail here; returns them (their translators are to drop
+   * them quietly, and the queue announces the end).
+   */
+  List<TaskRecord> stopOverdue() {
+    long limit = settings.maxRunSeconds();
+    if (limit <= 0) {
+      return List.of();
+    }
+    long now = clock.getAsLong();
+    List<TaskRecord> overdue = running.values().stream()
+        .filter(t -> t.startedAt != null && now - t.startedAt > limit * 1000).toList();
+    String why = "stopped after " + limit + " s, the most one task may run (task.maxRunSeconds)";
+    overdue.forEach(task -> end(task, Stage.FAILED, "Translation failed: " + why, why));
+    return overdue;
   }
 
   // ---- progress and the end --------------------------------------------------------------

@@ -12,14 +12,12 @@ import dev.translive.config.AppConfig;
 import dev.translive.ops.ServiceMetrics;
 import dev.translive.progress.SeqClock;
 import dev.translive.store.Store;
-import dev.translive.store.TaskFiles;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -42,10 +40,8 @@ public final class QueueVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final OwnerStore store;
-  private final TaskFiles files;
   private final SeqClock seq;
   private final ServiceMetrics metrics;
-  private final Path incomingDir;
   private final History history;
   private final QueueMachine machine;
   private final QueueViews views;
@@ -55,20 +51,19 @@ public final class QueueVerticle extends VerticleBase {
   private boolean dispatchRetryScheduled;
 
   /** @param steppedDown called when a newer owner fenced this one off and it stopped */
-  public QueueVerticle(AppConfig config, Store store, TaskFiles files, long ownerEpoch, Submission submission, SeqClock seq,
+  public QueueVerticle(AppConfig config, Store store, long ownerEpoch, Submission submission, SeqClock seq,
       ServiceMetrics metrics, Runnable steppedDown) {
     AppConfig.Queue q = config.queue();
     this.config = config;
     // Another node owns the queue now: this one must stop deciding anything, so it undeploys itself.
     this.store = new OwnerStore(store, ownerEpoch, () -> vertx.undeploy(deploymentID()).onComplete(ar -> steppedDown.run()));
-    this.files = files;
     this.submission = submission;
     this.seq = seq;
     this.metrics = metrics;
-    this.incomingDir = config.dataDir().resolve("incoming");
     this.history = new History(q.historyMaxTasks());
     this.machine = new QueueMachine(new QueueMachine.Settings(q.concurrency(), q.maxQueued(), MAX_FINISHED_KEPT,
-        q.showFilenames(), q.defaultSecondsPerSegment()), System::currentTimeMillis, history::secondsPerSegment);
+        q.showFilenames(), q.defaultSecondsPerSegment(), config.maxQueuedPerClient(), config.taskMaxRunSeconds()),
+        System::currentTimeMillis, history::secondsPerSegment);
     this.views = new QueueViews(machine, q.broadcastLimit());
   }
 
@@ -76,7 +71,7 @@ public final class QueueVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     publisher = new QueuePublisher(vertx, views, seq, metrics);
-    return vertx.fileSystem().mkdirs(incomingDir.toString())
+    return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
         .compose(v -> store.restore(machine, history, config.queue().historyMaxTasks(), MAX_FINISHED_KEPT,
             config.cluster().enabled()))
         .onSuccess(unfinished -> {
@@ -85,7 +80,7 @@ public final class QueueVerticle extends VerticleBase {
           }
           expireOldTasks();
           vertx.setPeriodic(RETENTION_CHECK_MS, id -> expireOldTasks());
-          vertx.setPeriodic(QueueMachine.TRANSLATOR_LOST_MS / 4, id -> requeueLost());
+          vertx.setPeriodic(QueueMachine.TRANSLATOR_LOST_MS / 4, id -> checkRunning());
           publisher.now();
         })
         .compose(v -> listen())
@@ -100,7 +95,7 @@ public final class QueueVerticle extends VerticleBase {
     List<MessageConsumer<?>> consumers = List.of(
         bus.<JsonObject>consumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, () -> enqueue(TaskSpec.fromJson(msg.body())), LOG)),
         bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> submission
-            .fromBus(msg, config.upload().maxBytes(), incomingDir, machine::checkRoom).compose(this::enqueue), LOG)),
+            .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), machine::checkRoom).compose(this::enqueue), LOG)),
         bus.<JsonObject>consumer(Addresses.TRANSLATOR_HEARTBEAT, msg -> onHeartbeat(Internal.Heartbeat.fromJson(msg.body()))),
         bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> replyNow(msg, () -> cancel(Internal.TaskRef.fromJson(msg.body())), LOG)),
         bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> replyNow(msg, () -> views.task(Internal.TaskRef.fromJson(msg.body())), LOG)),
@@ -152,10 +147,14 @@ public final class QueueVerticle extends VerticleBase {
     }
   }
 
-  /** Running tasks whose translator went silent (its node died) run again, resumed. */
-  private void requeueLost() {
+  /** Running tasks whose translator went silent (its node died) run again, resumed; overdue ones fail. */
+  private void checkRunning() {
     machine.requeueLost().forEach(task -> requeued(task, "its translator sent no heartbeat for "
         + QueueMachine.TRANSLATOR_LOST_MS / 1000 + " s"));
+    machine.stopOverdue().forEach(task -> {
+      bus.publish(Addresses.TRANSLATOR_CANCEL, new Internal.Cancel(task.id(), null, true).toJson());
+      endedHere(task);
+    });
   }
 
   private void requeued(TaskRecord task, String why) {
@@ -206,14 +205,14 @@ public final class QueueVerticle extends VerticleBase {
     QueueMachine.CancelEffect effect = machine.cancel(ref.taskId(), ref.token());
     TaskRecord task = machine.find(ref.taskId());
     if (effect == QueueMachine.CancelEffect.CANCELLED) {
-      cancelledHere(task);
+      endedHere(task);
       deleteFiles(task.spec);
     } else if (effect == QueueMachine.CancelEffect.ASK_TRANSLATOR) {
       bus.publish(Addresses.TRANSLATOR_CANCEL, new Internal.Cancel(task.id(), null, false).toJson());
       vertx.setTimer(CANCEL_GRACE_MS, id -> {
         if (machine.cancelTimedOut(task.id())) {
           LOG.warn("Translator did not confirm the cancel of {}; cancelling it here", task.id());
-          cancelledHere(task);
+          endedHere(task);
         }
       });
     }
@@ -221,9 +220,9 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   /** No translator announces this end, so the queue does. */
-  private void cancelledHere(TaskRecord task) {
+  private void endedHere(TaskRecord task) {
     ended(task);
-    bus.publish(Addresses.PROGRESS, views.cancelled(task, seq.next()));
+    bus.publish(Addresses.PROGRESS, views.endedHere(task, seq.next()));
   }
 
   private void ended(TaskRecord task) {
@@ -245,6 +244,7 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   private void deleteFiles(TaskSpec spec) {
-    files.delete(spec).onFailure(err -> LOG.debug("Could not delete the files of {}: {}", spec.taskId(), err.getMessage()));
+    submission.files().delete(spec)
+        .onFailure(err -> LOG.debug("Could not delete the files of {}: {}", spec.taskId(), err.getMessage()));
   }
 }

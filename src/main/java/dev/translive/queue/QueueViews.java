@@ -2,7 +2,6 @@ package dev.translive.queue;
 
 import dev.translive.bus.Internal;
 import dev.translive.progress.Messages;
-import dev.translive.progress.Stage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -33,10 +32,10 @@ final class QueueViews {
     return new JsonObject().put("spec", task.spec.toJson()).put("filename", task.spec.resultFilename());
   }
 
-  /** The task_completed of a task cancelled here (queued, or its translator never confirmed). */
-  JsonObject cancelled(TaskRecord task, long seq) {
+  /** The task_completed of a task ended here, not by its translator (cancelled, or stopped as overdue). */
+  JsonObject endedHere(TaskRecord task, long seq) {
     double duration = task.startedAt == null ? 0 : machine.durationSeconds(task);
-    return Messages.taskCompleted(seq, task.id(), machine.displayName(task), Stage.CANCELLED, task.message, duration);
+    return Messages.taskCompleted(seq, task.id(), machine.displayName(task), task.stage, task.message, duration);
   }
 
   /** What a translator is handed. */

@@ -192,6 +192,31 @@ class QueueMachineTest {
     assertEquals(List.of("t2", "t3", "t4"), machine.tasks().stream().map(TaskRecord::id).toList());
   }
 
+  @Test
+  void oneSubmitterHoldsNoMoreThanItsShareOfTheQueue() {
+    machine = new QueueMachine(new QueueMachine.Settings(0, 10, 3, false, 1.0, 2, 0), clock::get, engine -> null);
+    machine.submit(spec("a", 1), "t");
+    machine.submit(spec("b", 1), "t");
+    TransliveException refused = assertThrows(TransliveException.class, () -> machine.submit(spec("c", 1), "t"));
+    assertEquals(ErrorCode.TOO_MANY, refused.code());
+    TaskSpec other = new TaskSpec("d", "d.txt", "/d", "txt", "en", "es", "demo", false, 1, "/r", "d.es.txt", 0.5, "other");
+    assertEquals(3, machine.submit(other, "t").number, "another submitter still gets in");
+  }
+
+  @Test
+  void aTaskRunningLongerThanAllowedFailsWithTheReason() {
+    machine = new QueueMachine(new QueueMachine.Settings(1, 10, 3, false, 1.0, 0, 60), clock::get, engine -> null);
+    TaskRecord a = submitStored("a", 1);
+    machine.admit();
+    clock.addAndGet(60_000);
+    assertEquals(List.of(), machine.stopOverdue());
+    clock.addAndGet(1);
+    assertEquals(List.of(a), machine.stopOverdue());
+    assertEquals("failed", a.status());
+    assertTrue(a.error.contains("60 s") && a.error.contains("task.maxRunSeconds"), a.error);
+    assertFalse(machine.isRunning("a"));
+  }
+
   static Store.StoredTask row(String id, long queueNo, String status, Stage stage) {
     return new Store.StoredTask(id, queueNo, HexFormat.of().formatHex(QueueMachine.sha256("token-" + id)),
         spec(id, 2).toJson(), status, stage.wire(), 0.3, null, null, 1000, "queued".equals(status) ? null : 2000L,

@@ -139,7 +139,7 @@ class QueueOwnerRaceTest {
   }
 
   private QueueVerticle owner(Vertx vertx, AppConfig config, Store store, long epoch) {
-    return new QueueVerticle(config, store, new TaskFiles(vertx, store, dataDir), epoch, null, new SeqClock(),
+    return new QueueVerticle(config, store, epoch, new Submission(vertx, null, new TaskFiles(vertx, store, dataDir)), new SeqClock(),
         ServiceMetrics.standalone(), () -> {});
   }
 
