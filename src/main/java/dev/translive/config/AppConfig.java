@@ -126,6 +126,11 @@ public final class AppConfig {
     return section("queue").getInteger("maxQueuedPerClient", 0);
   }
 
+  /** Finished tasks kept in memory; older ones are read from the store when asked for. */
+  public int finishedInMemory() {
+    return section("queue").getInteger("finishedInMemory", 1000);
+  }
+
   /** Seconds a task may run before it fails; 0 lets it run as long as it takes. */
   public long taskMaxRunSeconds() {
     return section("task").getLong("maxRunSeconds", 0L);

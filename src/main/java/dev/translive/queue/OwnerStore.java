@@ -44,6 +44,22 @@ final class OwnerStore {
         });
   }
 
+  /**
+   * Makes sure the machine knows {@code taskId} if the store does: a finished task beyond the ones
+   * kept in memory is read back, so it answers for its whole retention.
+   */
+  Future<Void> recall(QueueMachine machine, String taskId, boolean clustered) {
+    if (machine.knows(taskId)) {
+      return Future.succeededFuture();
+    }
+    return store.task(taskId).map(row -> {
+      if (row != null && !machine.knows(taskId) && !"queued".equals(row.status()) && !"running".equals(row.status())) {
+        machine.restore(row, clustered);
+      }
+      return null;
+    });
+  }
+
   /** Records an admitted task; once this succeeds it survives a crash. */
   Future<Void> insert(TaskRecord task) {
     return fenced(store.insertTask(new Store.StoredTask(task.id(), task.number, HexFormat.of().formatHex(task.tokenHash),

@@ -403,6 +403,10 @@ final class QueueMachine {
 
   // ---- reading ---------------------------------------------------------------------------
 
+  boolean knows(String taskId) {
+    return tasks.containsKey(taskId);
+  }
+
   TaskRecord find(String taskId) {
     TaskRecord task = taskId == null ? null : tasks.get(taskId);
     if (task == null) {

@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,6 @@ public final class QueueVerticle extends VerticleBase {
   private static final long CANCEL_GRACE_MS = 3000;
   private static final long DISPATCH_RETRY_MS = 1000;
   private static final long HAND_OFF_TIMEOUT_MS = 10_000;
-  /** Finished tasks kept in memory for status and downloads. */
-  private static final int MAX_FINISHED_KEPT = 1000;
   private static final long RETENTION_CHECK_MS = 3_600_000;
 
   private final AppConfig config;
@@ -61,7 +60,7 @@ public final class QueueVerticle extends VerticleBase {
     this.seq = seq;
     this.metrics = metrics;
     this.history = new History(q.historyMaxTasks());
-    this.machine = new QueueMachine(new QueueMachine.Settings(q.concurrency(), q.maxQueued(), MAX_FINISHED_KEPT,
+    this.machine = new QueueMachine(new QueueMachine.Settings(q.concurrency(), q.maxQueued(), config.finishedInMemory(),
         q.showFilenames(), q.defaultSecondsPerSegment(), config.maxQueuedPerClient(), config.taskMaxRunSeconds()),
         System::currentTimeMillis, history::secondsPerSegment);
     this.views = new QueueViews(machine, q.broadcastLimit());
@@ -72,7 +71,7 @@ public final class QueueVerticle extends VerticleBase {
     bus = vertx.eventBus();
     publisher = new QueuePublisher(vertx, views, seq, metrics);
     return vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString())
-        .compose(v -> store.restore(machine, history, config.queue().historyMaxTasks(), MAX_FINISHED_KEPT,
+        .compose(v -> store.restore(machine, history, config.queue().historyMaxTasks(), config.finishedInMemory(),
             config.cluster().enabled()))
         .onSuccess(unfinished -> {
           if (unfinished > 0) {
@@ -96,16 +95,23 @@ public final class QueueVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, () -> enqueue(TaskSpec.fromJson(msg.body())), LOG)),
         bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> submission
             .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), machine::checkRoom).compose(this::enqueue), LOG)),
-        bus.<JsonObject>consumer(Addresses.TRANSLATOR_HEARTBEAT, msg -> onHeartbeat(Internal.Heartbeat.fromJson(msg.body()))),
-        bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> replyNow(msg, () -> cancel(Internal.TaskRef.fromJson(msg.body())), LOG)),
-        bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> replyNow(msg, () -> views.task(Internal.TaskRef.fromJson(msg.body())), LOG)),
-        bus.<JsonObject>consumer(Addresses.QUEUE_AUTHORIZE, msg -> replyNow(msg,
-            () -> views.authorizedResult(Internal.TaskRef.fromJson(msg.body())), LOG)),
+        bus.<JsonObject>consumer(Addresses.TRANSLATOR_HEARTBEAT, msg -> machine.heartbeat(Internal.Heartbeat.fromJson(msg.body()))
+            .forEach(id -> bus.publish(Addresses.TRANSLATOR_CANCEL, new Internal.Cancel(id, msg.body().getString("translator"), true)
+                .toJson()))),
+        bus.<JsonObject>consumer(Addresses.TASKS_CANCEL, msg -> reply(msg, () -> withTask(msg.body(), this::cancel), LOG)),
+        bus.<JsonObject>consumer(Addresses.TASKS_GET, msg -> reply(msg, () -> withTask(msg.body(), views::task), LOG)),
+        bus.<JsonObject>consumer(Addresses.QUEUE_AUTHORIZE, msg -> reply(msg, () -> withTask(msg.body(), views::authorizedResult), LOG)),
         bus.<JsonObject>consumer(Addresses.QUEUE_HISTORY, msg -> msg.reply(history.json())),
         bus.<JsonObject>consumer(Addresses.QUEUE_FINISHED, msg -> replyNow(msg, () -> onReport(Internal.Report.fromJson(msg.body())), LOG)),
         bus.consumer(Addresses.SNAPSHOT, msg -> msg.reply(publisher.snapshot())),
         bus.<JsonObject>consumer(Addresses.PROGRESS, msg -> onProgress(msg.body())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /** {@code action} on the task a request names, read back from the store if it ended long ago. */
+  private Future<JsonObject> withTask(JsonObject request, Function<Internal.TaskRef, JsonObject> action) {
+    Internal.TaskRef ref = Internal.TaskRef.fromJson(request);
+    return store.recall(machine, ref.taskId(), config.cluster().enabled()).map(v -> action.apply(ref));
   }
 
   /** Admits a task; the reply (and so the 202) waits until the task is durable. */
@@ -167,12 +173,6 @@ public final class QueueVerticle extends VerticleBase {
         dispatchRetryScheduled = false;
         dispatch();
       });
-    }
-  }
-
-  private void onHeartbeat(Internal.Heartbeat beat) {
-    for (String taskId : machine.heartbeat(beat)) {
-      bus.publish(Addresses.TRANSLATOR_CANCEL, new Internal.Cancel(taskId, beat.translator(), true).toJson());
     }
   }
 

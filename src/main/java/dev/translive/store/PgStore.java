@@ -218,6 +218,12 @@ public final class PgStore implements Store {
         }));
   }
 
+  @Override
+  public Future<StoredTask> task(String taskId) {
+    return queryTasks(pool, "SELECT * FROM tasks WHERE task_id = $1", Tuple.of(taskId))
+        .map(rows -> rows.isEmpty() ? null : rows.get(0));
+  }
+
   private static Future<List<StoredTask>> queryTasks(SqlClient client, String sql, Tuple parameters) {
     return client.preparedQuery(sql).execute(parameters).map(rows -> {
       List<StoredTask> out = new ArrayList<>(rows.size());

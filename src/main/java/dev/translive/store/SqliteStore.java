@@ -217,7 +217,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<List<StoredTask>> unfinishedTasks() {
-    return run(() -> queryTasks("SELECT * FROM tasks WHERE status IN ('queued','running') ORDER BY queue_no", -1));
+    return run(() -> queryTasks("SELECT * FROM tasks WHERE status IN ('queued','running') ORDER BY queue_no", null));
   }
 
   @Override
@@ -261,11 +261,21 @@ public final class SqliteStore implements Store {
     });
   }
 
-  private List<StoredTask> queryTasks(String sql, long parameter) throws SQLException {
+  @Override
+  public Future<StoredTask> task(String taskId) {
+    return run(() -> queryTasks("SELECT * FROM tasks WHERE task_id=?", taskId).stream().findFirst().orElse(null));
+  }
+
+  /** The tasks {@code sql} selects; a non-negative number or a string is its one parameter. */
+  private List<StoredTask> queryTasks(String sql, Object parameter) throws SQLException {
     List<StoredTask> out = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      if (parameter >= 0) {
-        ps.setLong(1, parameter);
+      if (parameter instanceof String text) {
+        ps.setString(1, text);
+      } else if (parameter instanceof Long number && number >= 0) {
+        ps.setLong(1, number);
+      } else if (parameter instanceof Integer number && number >= 0) {
+        ps.setLong(1, number);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

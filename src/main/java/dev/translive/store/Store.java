@@ -69,6 +69,9 @@ public interface Store {
   /** Queued and running tasks in queue order. */
   Future<List<StoredTask>> unfinishedTasks();
 
+  /** The task's row, or null when there is none (never stored, or removed by the retention sweep). */
+  Future<StoredTask> task(String taskId);
+
   /** The highest queue number of any stored task, 0 when there is none: numbers continue above it. */
   Future<Long> highestQueueNo();
 

@@ -121,6 +121,20 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aTaskIsReadByItsIdAndTheHighestNumberIsKnown() {
+    assertEquals(0, await(store.highestQueueNo()));
+    long epoch = await(store.claimNextOwnership());
+    await(store.insertTask(queuedTask("t1", 4), epoch));
+    await(store.insertTask(queuedTask("t2", 9), epoch));
+    finish("t2", 5_000, epoch);
+    StoredTask read = await(store.task("t2"));
+    assertEquals(9, read.queueNo());
+    assertEquals("completed", read.status());
+    assertEquals(null, await(store.task("t-none")));
+    assertEquals(9, await(store.highestQueueNo()));
+  }
+
+  @Test
   void tasksComeBackInQueueOrderAndFinishedOnesOldestFirst() {
     long epoch = await(store.claimNextOwnership());
     for (long no : new long[] {3, 1, 4, 2, 5}) {
