@@ -59,8 +59,8 @@ public final class Translive {
     EngineRegistry engines = EngineRegistry.create(vertx, config);
     // SQLite on one machine; a cluster shares PostgreSQL, where uploads and results live too.
     Store store = "postgres".equals(config.storeType())
-        ? new PgStore(vertx, config.postgresUrl(), config.memoryMaxEntries())
-        : new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
+        ? new PgStore(vertx, config.postgresUrl(), config.memoryBound())
+        : new SqliteStore(vertx, config.dataDir(), config.memoryBound());
     Translive app = new Translive(vertx, config, engines, store, metrics);
     return store.migrate()
         .compose(v -> engines.start())

@@ -146,6 +146,11 @@ public final class AppConfig {
     return section("memory").getLong("maxEntries", 200_000L);
   }
 
+  /** Bounds of the translation memory: entries and bytes. */
+  public dev.translive.store.MemoryBound memoryBound() {
+    return new dev.translive.store.MemoryBound(memoryMaxEntries(), section("memory").getLong("maxBytes", 268_435_456L));
+  }
+
   /** The default engine id ("auto" picks apertium when installed, else demo). */
   public String defaultEngine() {
     return raw.getString("engine", "auto");

@@ -19,7 +19,8 @@ public final class Migrations {
       "V1__tasks_history.sql",
       "V2__translation_memory.sql",
       "V3__files_and_owner.sql",
-      "V4__unique_queue_no.sql");
+      "V4__unique_queue_no.sql",
+      "V5__memory_bytes.sql");
 
   /** The one place the dialects differ in DDL: the binary column type. */
   public enum Dialect {

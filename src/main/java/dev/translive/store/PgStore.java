@@ -48,23 +48,23 @@ public final class PgStore implements Store {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final long maxMemoryEntries;
+  private final MemoryBound memoryBound;
   /** The tail of the queue owner's writes; each starts when the one before has finished. */
   private Future<?> ownerWrites = Future.succeededFuture();
 
-  public PgStore(Vertx vertx, PgConnectOptions connect, int poolSize, long maxMemoryEntries) {
+  public PgStore(Vertx vertx, PgConnectOptions connect, int poolSize, MemoryBound memoryBound) {
     this.vertx = vertx;
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize))
         .connectingTo(connect)
         .using(vertx)
         .build();
-    this.maxMemoryEntries = maxMemoryEntries;
+    this.memoryBound = memoryBound;
   }
 
   /** @param url e.g. {@code postgresql://user:pass@127.0.0.1:5432/translive} (config {@code store.postgresUrl}) */
-  public PgStore(Vertx vertx, String url, long maxMemoryEntries) {
-    this(vertx, PgConnectOptions.fromUri(url), DEFAULT_POOL_SIZE, maxMemoryEntries);
+  public PgStore(Vertx vertx, String url, MemoryBound memoryBound) {
+    this(vertx, PgConnectOptions.fromUri(url), DEFAULT_POOL_SIZE, memoryBound);
   }
 
   // ---- schema ----------------------------------------------------------------------------
@@ -298,31 +298,29 @@ public final class PgStore implements Store {
     long now = System.currentTimeMillis();
     List<Tuple> rows = new ArrayList<>(translations.size());
     for (Map.Entry<String, String> e : translations.entrySet()) {
-      rows.add(Tuple.of(key.hash(e.getKey()), key.engine(), key.sourceLang(), key.targetLang(), e.getValue(), now));
+      rows.add(Tuple.of(key.hash(e.getKey()), key.engine(), key.sourceLang(), key.targetLang(), e.getValue(), now,
+          MemoryBound.bytes(e.getKey(), e.getValue())));
     }
     // Upserting in key order means two nodes remembering overlapping segments lock rows in the same order.
     rows.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
     return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO translation_memory"
-                + " (key_hash, engine, source_lang, target_lang, translation, last_used) VALUES ($1, $2, $3, $4, $5, $6)"
+                + " (key_hash, engine, source_lang, target_lang, translation, last_used, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                 + " ON CONFLICT (key_hash) DO UPDATE SET engine = EXCLUDED.engine, source_lang = EXCLUDED.source_lang,"
-                + " target_lang = EXCLUDED.target_lang, translation = EXCLUDED.translation, last_used = EXCLUDED.last_used")
+                + " target_lang = EXCLUDED.target_lang, translation = EXCLUDED.translation, last_used = EXCLUDED.last_used,"
+                + " bytes = EXCLUDED.bytes")
             .executeBatch(rows)
             .compose(v -> evictBeyondBound(conn)));
   }
 
-  /** Keeps the memory at its bound by dropping the least recently used tenth when it is over. */
+  /** Keeps the memory within its bounds ({@link MemoryBound}): the least recently used go. */
   private Future<Void> evictBeyondBound(SqlConnection conn) {
-    return conn.query("SELECT COUNT(*) FROM translation_memory").execute()
-        .map(PgStore::singleLong)
-        .compose(count -> {
-          if (count <= maxMemoryEntries) {
-            return Future.succeededFuture();
-          }
-          long drop = count - maxMemoryEntries + maxMemoryEntries / 10;
-          return conn.preparedQuery("DELETE FROM translation_memory WHERE key_hash IN (SELECT key_hash FROM translation_memory"
-                  + " ORDER BY last_used LIMIT $1 FOR UPDATE SKIP LOCKED)")
-              .execute(Tuple.of(drop))
-              .mapEmpty();
+    return conn.query(MemoryBound.TOTALS_SQL).execute()
+        .map(rows -> rows.iterator().next())
+        .compose(totals -> {
+          long entries = memoryBound.entriesToDrop(totals.getLong(0));
+          long bytes = memoryBound.bytesToDrop(totals.getLong(1));
+          return entries == 0 && bytes == 0 ? Future.succeededFuture()
+              : conn.preparedQuery(MemoryBound.evictionSql("$1", "$2")).execute(Tuple.of(entries, bytes)).mapEmpty();
         });
   }
 

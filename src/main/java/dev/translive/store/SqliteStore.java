@@ -35,20 +35,21 @@ public final class SqliteStore implements Store {
 
   private final Vertx vertx;
   private final Path file;
-  private final long maxMemoryEntries;
+  private final MemoryBound memoryBound;
   private final WorkerExecutor worker;
   private Connection connection;
   /**
-   * An upper bound on the memory's entries, so a remember does not count the table each time: only
-   * when this passes the bound is the real count taken. Touched only on the store's one thread; this
-   * store is its file's only writer.
+   * Upper bounds on the memory's entries and bytes, so a remember does not total the table each
+   * time: only when these pass a bound are the real totals taken. Touched only on the store's one
+   * thread; this store is its file's only writer.
    */
   private long entriesAtMost = -1;
+  private long bytesAtMost = -1;
 
-  public SqliteStore(Vertx vertx, Path dataDir, long maxMemoryEntries) {
+  public SqliteStore(Vertx vertx, Path dataDir, MemoryBound memoryBound) {
     this.vertx = vertx;
     this.file = dataDir.resolve("translive.db");
-    this.maxMemoryEntries = maxMemoryEntries;
+    this.memoryBound = memoryBound;
     this.worker = vertx.createSharedWorkerExecutor("translive-store-" + dataDir.toAbsolutePath().hashCode(), 1);
   }
 
@@ -372,45 +373,60 @@ public final class SqliteStore implements Store {
     }
     return run(() -> {
       long now = System.currentTimeMillis();
+      long[] added = {translations.size(), 0};
       inTransaction(() -> {
         try (PreparedStatement ps = connection.prepareStatement(
-            "INSERT OR REPLACE INTO translation_memory (key_hash, engine, source_lang, target_lang, translation, last_used)"
-                + " VALUES (?,?,?,?,?,?)")) {
+            "INSERT OR REPLACE INTO translation_memory (key_hash, engine, source_lang, target_lang, translation, last_used,"
+                + " bytes) VALUES (?,?,?,?,?,?,?)")) {
           for (Map.Entry<String, String> e : translations.entrySet()) {
+            long bytes = MemoryBound.bytes(e.getKey(), e.getValue());
+            added[1] += bytes;
             ps.setString(1, key.hash(e.getKey()));
             ps.setString(2, key.engine());
             ps.setString(3, key.sourceLang());
             ps.setString(4, key.targetLang());
             ps.setString(5, e.getValue());
             ps.setLong(6, now);
+            ps.setLong(7, bytes);
             ps.addBatch();
           }
           ps.executeBatch();
         }
-        evictBeyondBound(translations.size());
+        evictBeyondBound(added[0], added[1]);
       });
       return null;
     });
   }
 
   /**
-   * Keeps the memory at its bound by dropping the least recently used tenth when it is over. The
-   * table is counted only when {@code added} (new or replaced) entries may have passed the bound.
+   * Keeps the memory within its bounds ({@link MemoryBound}). The table is totalled only when
+   * {@code entries} and {@code bytes} just added (new or replaced) may have passed a bound.
    */
-  private void evictBeyondBound(int added) throws SQLException {
-    if (entriesAtMost >= 0 && entriesAtMost + added <= maxMemoryEntries) {
-      entriesAtMost += added;
+  private void evictBeyondBound(long entries, long bytes) throws SQLException {
+    if (entriesAtMost >= 0 && !memoryBound.mayExceed(entriesAtMost + entries, bytesAtMost + bytes)) {
+      entriesAtMost += entries;
+      bytesAtMost += bytes;
       return;
     }
-    long count = countMemory();
-    entriesAtMost = count;
-    if (count > maxMemoryEntries) {
-      long drop = count - maxMemoryEntries + maxMemoryEntries / 10;
-      try (PreparedStatement ps = connection.prepareStatement("DELETE FROM translation_memory WHERE key_hash IN"
-          + " (SELECT key_hash FROM translation_memory ORDER BY last_used LIMIT ?)")) {
-        ps.setLong(1, drop);
-        entriesAtMost = count - ps.executeUpdate();
+    long[] totals = memoryTotals();
+    long dropEntries = memoryBound.entriesToDrop(totals[0]);
+    long dropBytes = memoryBound.bytesToDrop(totals[1]);
+    if (dropEntries > 0 || dropBytes > 0) {
+      try (PreparedStatement ps = connection.prepareStatement(MemoryBound.evictionSql("?", "?"))) {
+        ps.setLong(1, dropEntries);
+        ps.setLong(2, dropBytes);
+        ps.executeUpdate();
       }
+      totals = memoryTotals();
+    }
+    entriesAtMost = totals[0];
+    bytesAtMost = totals[1];
+  }
+
+  private long[] memoryTotals() throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(MemoryBound.TOTALS_SQL)) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
     }
   }
 

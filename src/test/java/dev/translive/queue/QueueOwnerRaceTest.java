@@ -10,6 +10,7 @@ import dev.translive.ops.ServiceMetrics;
 import dev.translive.progress.Messages;
 import dev.translive.progress.SeqClock;
 import dev.translive.progress.Stage;
+import dev.translive.store.MemoryBound;
 import dev.translive.store.SqliteStore;
 import dev.translive.store.Store;
 import dev.translive.store.TaskFiles;
@@ -54,7 +55,7 @@ class QueueOwnerRaceTest {
   @Test
   void nothingIsDecidedBeforeTheRestoreEnds(Vertx vertx) throws Exception {
     AppConfig config = TestServer.config(dataDir, Map.of("cluster.enabled", true));
-    store = new SqliteStore(vertx, dataDir, 100);
+    store = new SqliteStore(vertx, dataDir, MemoryBound.entries(100));
     store.migrate().await(10, TimeUnit.SECONDS);
     long epoch = store.claimNextOwnership().await(10, TimeUnit.SECONDS);
     store.insertTask(row("t-running", 1, "running", Stage.TRANSLATING), epoch).await(10, TimeUnit.SECONDS);
@@ -91,7 +92,7 @@ class QueueOwnerRaceTest {
   @Test
   void aTerminalStageInAProgressMessageDoesNotEndTheTask(Vertx vertx) throws Exception {
     AppConfig config = TestServer.config(dataDir, Map.of());
-    store = new SqliteStore(vertx, dataDir, 100);
+    store = new SqliteStore(vertx, dataDir, MemoryBound.entries(100));
     store.migrate().await(10, TimeUnit.SECONDS);
     long epoch = store.claimNextOwnership().await(10, TimeUnit.SECONDS);
     List<String> handedOver = new CopyOnWriteArrayList<>();

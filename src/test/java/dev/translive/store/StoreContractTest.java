@@ -43,7 +43,7 @@ abstract class StoreContractTest {
   private final List<Store> opened = new ArrayList<>();
 
   /** A store on this test's database (the same database on every call within one test); not yet migrated. */
-  abstract Store openStore(Vertx vertx, long maxMemoryEntries) throws Exception;
+  abstract Store openStore(Vertx vertx, MemoryBound bound) throws Exception;
 
   @BeforeEach
   void migrateFreshStore(Vertx vertx) throws Exception {
@@ -60,7 +60,11 @@ abstract class StoreContractTest {
   }
 
   private Store open() throws Exception {
-    Store s = openStore(vertx, MEMORY_BOUND);
+    return open(MemoryBound.entries(MEMORY_BOUND));
+  }
+
+  private Store open(MemoryBound bound) throws Exception {
+    Store s = openStore(vertx, bound);
     opened.add(s);
     return s;
   }
@@ -238,6 +242,24 @@ abstract class StoreContractTest {
     assertEquals(used, await(store.recall(KEY, new ArrayList<>(used.keySet()))));
     assertEquals(newest, await(store.recall(KEY, new ArrayList<>(newest.keySet()))));
     assertEquals(1, await(store.recall(KEY, new ArrayList<>(older.keySet()))).size());
+  }
+
+  @Test
+  void memoryEvictsTheLeastRecentlyUsedBeyondItsBytes() throws Exception {
+    Store bounded = open(new MemoryBound(1000, 400));
+    await(bounded.migrate());
+    Map<String, String> older = batch("old", 3);
+    Map<String, String> newer = batch("new", 3);
+    await(bounded.remember(KEY, older));
+    Thread.sleep(5);
+    await(bounded.remember(KEY, newer));
+    // Six entries of about 40 bytes each pass 400 bytes only with a seventh of 200.
+    assertEquals(6, await(bounded.memorySize()), "within both bounds nothing goes");
+    Thread.sleep(5);
+    await(bounded.remember(KEY, Map.of("long " + "x".repeat(100) + ".", "largo " + "x".repeat(100) + ".")));
+    // Over 400 bytes: the least recently used go until the memory is at most 360 bytes.
+    assertTrue(await(bounded.recall(KEY, new ArrayList<>(older.keySet()))).size() < 3, "old entries were dropped");
+    assertEquals(newer, await(bounded.recall(KEY, new ArrayList<>(newer.keySet()))), "the newest stay");
   }
 
   private static Map<String, String> batch(String prefix, int size) {
