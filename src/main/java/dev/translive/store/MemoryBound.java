@@ -33,6 +33,21 @@ public record MemoryBound(long maxEntries, long maxBytes) {
     return bytes > maxBytes ? bytes - (maxBytes - maxBytes / 10) : 0;
   }
 
+  /** Drops the sources of entries evicted meanwhile. */
+  static final String ORPHAN_SOURCES_SQL =
+      "DELETE FROM memory_sources WHERE key_hash NOT IN (SELECT key_hash FROM translation_memory)";
+
+  /**
+   * Forgets the entries whose every source is among the expired tasks ({@code tasks}: a condition
+   * on task_id), then those tasks' source rows; two statements, in this order.
+   */
+  static java.util.List<String> forgetSql(String tasks) {
+    return java.util.List.of(
+        "DELETE FROM translation_memory WHERE key_hash IN (SELECT key_hash FROM memory_sources WHERE " + tasks + ")"
+            + " AND key_hash NOT IN (SELECT key_hash FROM memory_sources WHERE NOT (" + tasks + "))",
+        "DELETE FROM memory_sources WHERE " + tasks);
+  }
+
   /** Totals of the memory, in the order {@link #entriesToDrop} and {@link #bytesToDrop} take them. */
   static final String TOTALS_SQL = "SELECT COUNT(*), CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM translation_memory";
 

@@ -212,8 +212,11 @@ public final class PgStore implements Store {
         .compose(expired -> {
           String[] ids = expired.stream().map(StoredTask::taskId).toArray(String[]::new);
           Tuple byIds = Tuple.tuple().addArrayOfString(ids);
+          List<String> forget = MemoryBound.forgetSql("task_id = ANY($1)");
           return conn.preparedQuery("DELETE FROM tasks WHERE task_id = ANY($1)").execute(byIds)
               .compose(v -> conn.preparedQuery("DELETE FROM task_transitions WHERE task_id = ANY($1)").execute(byIds))
+              .compose(v -> conn.preparedQuery(forget.get(0)).execute(byIds))
+              .compose(v -> conn.preparedQuery(forget.get(1)).execute(byIds))
               .map(v -> expired);
         }));
   }
@@ -265,7 +268,7 @@ public final class PgStore implements Store {
   // ---- translation memory ----------------------------------------------------------------
 
   @Override
-  public Future<Map<String, String>> recall(TranslationKey key, List<String> segments) {
+  public Future<Map<String, String>> recall(TranslationKey key, String taskId, List<String> segments) {
     if (segments.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -286,12 +289,13 @@ public final class PgStore implements Store {
           return pool.preparedQuery("UPDATE translation_memory SET last_used = $1 WHERE key_hash IN (SELECT key_hash"
                   + " FROM translation_memory WHERE key_hash = ANY($2) ORDER BY key_hash FOR UPDATE SKIP LOCKED)")
               .execute(Tuple.tuple().addLong(System.currentTimeMillis()).addArrayOfString(hashes))
+              .compose(v -> addSources(pool, taskId, found.keySet().stream().map(key::hash).toList()))
               .map(v -> found);
         });
   }
 
   @Override
-  public Future<Void> remember(TranslationKey key, Map<String, String> translations) {
+  public Future<Void> remember(TranslationKey key, String taskId, Map<String, String> translations) {
     if (translations.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -309,7 +313,19 @@ public final class PgStore implements Store {
                 + " target_lang = EXCLUDED.target_lang, translation = EXCLUDED.translation, last_used = EXCLUDED.last_used,"
                 + " bytes = EXCLUDED.bytes")
             .executeBatch(rows)
+            .compose(v -> addSources(conn, taskId, translations.keySet().stream().map(key::hash).toList()))
             .compose(v -> evictBeyondBound(conn)));
+  }
+
+  /** Records {@code taskId} as a source of the entries under {@code hashes}; nothing for a null task. */
+  private static Future<Void> addSources(SqlClient client, String taskId, List<String> hashes) {
+    if (taskId == null || hashes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("INSERT INTO memory_sources (key_hash, task_id) SELECT h, $2 FROM UNNEST($1::text[]) AS h"
+            + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.tuple().addArrayOfString(hashes.stream().sorted().toArray(String[]::new)).addString(taskId))
+        .mapEmpty();
   }
 
   /** Keeps the memory within its bounds ({@link MemoryBound}): the least recently used go. */
@@ -320,7 +336,8 @@ public final class PgStore implements Store {
           long entries = memoryBound.entriesToDrop(totals.getLong(0));
           long bytes = memoryBound.bytesToDrop(totals.getLong(1));
           return entries == 0 && bytes == 0 ? Future.succeededFuture()
-              : conn.preparedQuery(MemoryBound.evictionSql("$1", "$2")).execute(Tuple.of(entries, bytes)).mapEmpty();
+              : conn.preparedQuery(MemoryBound.evictionSql("$1", "$2")).execute(Tuple.of(entries, bytes))
+                  .compose(v -> conn.query(MemoryBound.ORPHAN_SOURCES_SQL).execute()).mapEmpty();
         });
   }
 

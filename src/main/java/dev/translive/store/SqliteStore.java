@@ -249,10 +249,15 @@ public final class SqliteStore implements Store {
       fencedTransaction(epoch, () -> {
         expired.addAll(queryTasks(
             "SELECT * FROM tasks WHERE status NOT IN ('queued','running') AND finished_at < ?", finishedBefore));
+        List<String> statements = new ArrayList<>(List.of("DELETE FROM tasks WHERE task_id=?",
+            "DELETE FROM task_transitions WHERE task_id=?"));
+        statements.addAll(MemoryBound.forgetSql("task_id = ?"));
         for (StoredTask t : expired) {
-          for (String table : List.of("tasks", "task_transitions")) {
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE task_id=?")) {
-              ps.setString(1, t.taskId());
+          for (String sql : statements) {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+              for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) {
+                ps.setString(i, t.taskId());
+              }
               ps.executeUpdate();
             }
           }
@@ -325,7 +330,7 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Future<Map<String, String>> recall(TranslationKey key, List<String> segments) {
+  public Future<Map<String, String>> recall(TranslationKey key, String taskId, List<String> segments) {
     if (segments.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -335,6 +340,7 @@ public final class SqliteStore implements Store {
         byHash.put(key.hash(segment), segment);
       }
       Map<String, String> found = new HashMap<>();
+      List<String> servedBy = new ArrayList<>();
       List<String> hashes = new ArrayList<>(byHash.keySet());
       long now = System.currentTimeMillis();
       inTransaction(() -> {
@@ -349,6 +355,7 @@ public final class SqliteStore implements Store {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 found.put(byHash.get(rs.getString(1)), rs.getString(2));
+                servedBy.add(rs.getString(1));
               }
             }
           }
@@ -361,13 +368,14 @@ public final class SqliteStore implements Store {
             ps.executeUpdate();
           }
         }
+        addSources(taskId, servedBy);
       });
       return found;
     });
   }
 
   @Override
-  public Future<Void> remember(TranslationKey key, Map<String, String> translations) {
+  public Future<Void> remember(TranslationKey key, String taskId, Map<String, String> translations) {
     if (translations.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -392,6 +400,7 @@ public final class SqliteStore implements Store {
           }
           ps.executeBatch();
         }
+        addSources(taskId, translations.keySet().stream().map(key::hash).toList());
         evictBeyondBound(added[0], added[1]);
       });
       return null;
@@ -417,10 +426,28 @@ public final class SqliteStore implements Store {
         ps.setLong(2, dropBytes);
         ps.executeUpdate();
       }
+      try (Statement st = connection.createStatement()) {
+        st.executeUpdate(MemoryBound.ORPHAN_SOURCES_SQL);
+      }
       totals = memoryTotals();
     }
     entriesAtMost = totals[0];
     bytesAtMost = totals[1];
+  }
+
+  /** Records {@code taskId} as a source of the entries under {@code hashes}; nothing for a null task. */
+  private void addSources(String taskId, List<String> hashes) throws SQLException {
+    if (taskId == null || hashes.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement("INSERT OR IGNORE INTO memory_sources (key_hash, task_id) VALUES (?,?)")) {
+      for (String hash : hashes) {
+        ps.setString(1, hash);
+        ps.setString(2, taskId);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   private long[] memoryTotals() throws SQLException {

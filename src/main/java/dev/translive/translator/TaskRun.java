@@ -112,7 +112,7 @@ final class TaskRun {
     stage(Stage.DEDUPLICATING, 0.05, "Finding repeated and remembered segments");
     Deduplication dedup = Deduplication.of(extraction.segments());
     uniqueSegments = dedup.unique().size();
-    return guarded(services.memory().recall(key, dedup.unique())).map(remembered -> {
+    return guarded(services.memory().recall(key, spec.taskId(), dedup.unique())).map(remembered -> {
       String[] known = new String[uniqueSegments];
       List<Integer> todo = new ArrayList<>();
       for (int i = 0; i < uniqueSegments; i++) {
@@ -142,7 +142,7 @@ final class TaskRun {
             learned.put(sources.get(j), translated.get(j));
           }
           // Remembered per batch, so a crash or retry never pays for these segments again.
-          services.memory().remember(key, learned).onFailure(err -> LOG.warn("Cannot remember translations: {}", err.getMessage()));
+          services.memory().remember(key, spec.taskId(), learned).onFailure(err -> LOG.warn("Cannot remember translations: {}", err.getMessage()));
           translatedByEngine += batch.size();
           eta.completed(batch.size());
           double fraction = (cachedSegments + translatedByEngine) / (double) Math.max(1, uniqueSegments);

@@ -262,6 +262,28 @@ abstract class StoreContractTest {
     assertEquals(newer, await(bounded.recall(KEY, new ArrayList<>(newer.keySet()))), "the newest stay");
   }
 
+  @Test
+  void aTranslationLeavesTheMemoryWithTheLastTaskItCameFromOrServed() {
+    long epoch = await(store.claimNextOwnership());
+    for (String id : List.of("t1", "t2", "t3")) {
+      await(store.insertTask(queuedTask(id, Long.parseLong(id.substring(1))), epoch));
+    }
+    await(store.remember(KEY, "t1", Map.of("Only in one.", "Solo en una.")));
+    await(store.remember(KEY, "t2", Map.of("Shared.", "Compartida.")));
+    await(store.remember(KEY, Map.of("No task.", "Sin tarea.")));
+    assertEquals(Map.of("Shared.", "Compartida."), await(store.recall(KEY, "t3", List.of("Shared."))), "t3 reuses it");
+    finish("t1", 1_000, epoch);
+    finish("t2", 1_000, epoch);
+    finish("t3", 9_000, epoch);
+
+    assertEquals(List.of("t1", "t2"), ids(await(store.deleteFinishedBefore(5_000, epoch))));
+    assertEquals(Map.of(), await(store.recall(KEY, List.of("Only in one."))), "its only task expired");
+    assertEquals(Map.of("Shared.", "Compartida."), await(store.recall(KEY, List.of("Shared."))), "t3 still uses it");
+    await(store.deleteFinishedBefore(10_000, epoch));
+    assertEquals(Map.of(), await(store.recall(KEY, List.of("Shared."))), "gone with the last task that used it");
+    assertEquals(Map.of("No task.", "Sin tarea."), await(store.recall(KEY, List.of("No task."))), "no task: only the bounds apply");
+  }
+
   private static Map<String, String> batch(String prefix, int size) {
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
