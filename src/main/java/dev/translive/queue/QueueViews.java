@@ -53,7 +53,8 @@ final class QueueViews {
 
   /** The task as GET /api/tasks/{id} shows it, never with its token; others see no file name when names are hidden. */
   JsonObject task(TaskRecord task, String token) {
-    boolean realName = machine.showFilenames() || QueueMachine.ownedBy(task, token);
+    boolean owner = QueueMachine.ownedBy(task, token);
+    boolean realName = machine.showFilenames() || owner;
     Integer position = machine.position(task);
     Double wait = machine.waitOf(task);
     if (position == 0) {
@@ -73,7 +74,8 @@ final class QueueViews {
         .put("total_segments", task.spec.totalSegments())
         .put("completed_segments", task.completedSegments)
         .put("unique_segments", task.uniqueSegments)
-        .put("cached_segments", task.cachedSegments)
+        // Whether segments were in the shared memory tells others what someone else translated.
+        .put("cached_segments", owner ? task.cachedSegments : null)
         .put("source_lang", task.spec.sourceLang())
         .put("target_lang", task.spec.targetLang())
         .put("engine", task.spec.engine())
