@@ -126,6 +126,11 @@ public final class AppConfig {
     return section("queue").getInteger("maxQueuedPerClient", 0);
   }
 
+  /** "fifo" (first come, first served; the default) or "fair" (round robin across submitters). */
+  public String queueDispatch() {
+    return section("queue").getString("dispatch", "fifo");
+  }
+
   /** Finished tasks kept in memory; older ones are read from the store when asked for. */
   public int finishedInMemory() {
     return section("queue").getInteger("finishedInMemory", 1000);

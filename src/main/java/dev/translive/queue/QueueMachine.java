@@ -38,11 +38,12 @@ final class QueueMachine {
   /**
    * @param maxQueuedPerClient tasks one submitter ({@link TaskSpec#client()}) may have waiting; 0: no limit
    * @param maxRunSeconds seconds a task may run before it fails; 0: no limit
+   * @param fairShare round robin across submitters instead of first come first served
    */
   record Settings(int concurrency, int maxQueued, int maxFinishedKept, boolean showFilenames,
-      double defaultSecondsPerSegment, int maxQueuedPerClient, long maxRunSeconds) {
+      double defaultSecondsPerSegment, int maxQueuedPerClient, long maxRunSeconds, boolean fairShare) {
     Settings(int concurrency, int maxQueued, int maxFinishedKept, boolean showFilenames, double defaultSecondsPerSegment) {
-      this(concurrency, maxQueued, maxFinishedKept, showFilenames, defaultSecondsPerSegment, 0, 0);
+      this(concurrency, maxQueued, maxFinishedKept, showFilenames, defaultSecondsPerSegment, 0, 0, false);
     }
   }
 
@@ -63,13 +64,14 @@ final class QueueMachine {
   /** Learned seconds per segment of an engine, or null without history. */
   private final Function<String, Double> learnedPace;
   private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
-  private final DispatchOrder queued = new DispatchOrder.Fifo();
+  private final DispatchOrder queued;
   private final Map<String, TaskRecord> running = new LinkedHashMap<>();
   private int finishedCount;
   private long lastQueueNo;
 
   QueueMachine(Settings settings, LongSupplier clock, Function<String, Double> learnedPace) {
     this.settings = settings;
+    this.queued = settings.fairShare() ? new DispatchOrder.FairShare() : new DispatchOrder.Fifo();
     this.clock = clock;
     this.learnedPace = learnedPace;
   }
@@ -219,7 +221,7 @@ final class QueueMachine {
       if (task == null || !task.durable) {
         break;
       }
-      queued.remove(task);
+      queued.poll();
       running.put(task.id(), task);
       task.stage = Stage.EXTRACTING;
       task.startedAt = now;
@@ -518,6 +520,11 @@ final class QueueMachine {
 
   Ranges queueNoRanges(int maxRanges) {
     List<long[]> ranges = new ArrayList<>();
+    if (settings.fairShare()) {
+      // Clients count the numbers below their own to place themselves; under fair share the
+      // numbers do not give the order, so none are sent and clients rely on the listed head.
+      return new Ranges(ranges, false);
+    }
     long start = -1;
     long end = -1;
     for (TaskRecord q : queued.inOrder()) {

@@ -61,7 +61,8 @@ public final class QueueVerticle extends VerticleBase {
     this.metrics = metrics;
     this.history = new History(q.historyMaxTasks());
     this.machine = new QueueMachine(new QueueMachine.Settings(q.concurrency(), q.maxQueued(), config.finishedInMemory(),
-        q.showFilenames(), q.defaultSecondsPerSegment(), config.maxQueuedPerClient(), config.taskMaxRunSeconds()),
+        q.showFilenames(), q.defaultSecondsPerSegment(), config.maxQueuedPerClient(), config.taskMaxRunSeconds(),
+        "fair".equals(config.queueDispatch())),
         System::currentTimeMillis, history::secondsPerSegment);
     this.views = new QueueViews(machine, q.broadcastLimit());
   }

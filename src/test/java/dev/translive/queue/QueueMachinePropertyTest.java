@@ -43,16 +43,18 @@ class QueueMachinePropertyTest {
   private Random random;
   private QueueMachine machine;
   private boolean clustered;
+  private boolean fairShare;
   private int nextId;
   private int step;
   private long seed;
 
   @ParameterizedTest
-  @ValueSource(longs = {1, 2, 3, 42, 1234, 20261129, 777, 31337})
+  @ValueSource(longs = {1, 2, 3, 6, 9, 42, 1234, 20261129, 777, 31337})
   void everyTransitionKeepsTheQueueWhole(long seed) {
     this.seed = seed;
     random = new Random(seed);
     clustered = seed % 2 == 0;
+    fairShare = seed % 3 == 0;
     machine = newMachine();
     for (step = 0; step < STEPS; step++) {
       clock.addAndGet(random.nextInt(400));
@@ -78,14 +80,16 @@ class QueueMachinePropertyTest {
   }
 
   private QueueMachine newMachine() {
-    return new QueueMachine(new QueueMachine.Settings(CONCURRENCY, 40, KEPT, false, 1.0), clock::get, engine -> null);
+    return new QueueMachine(new QueueMachine.Settings(CONCURRENCY, 40, KEPT, false, 1.0, 0, 0, fairShare), clock::get,
+        engine -> null);
   }
 
   private void submit() {
     String id = "t" + nextId++;
     TaskRecord task;
     try {
-      task = machine.submit(QueueMachineTest.spec(id, 1 + random.nextInt(50)), "token-" + id);
+      task = machine.submit(QueueMachineTest.spec(id, 1 + random.nextInt(50), pick(List.of("alice", "bob", "carol"))),
+          "token-" + id);
     } catch (TransliveException full) {
       assertTrue(machine.full(), at("refused only when full"));
       return;

@@ -27,8 +27,12 @@ class QueueMachineTest {
   }
 
   static TaskSpec spec(String id, int segments) {
+    return spec(id, segments, "test");
+  }
+
+  static TaskSpec spec(String id, int segments, String client) {
     return new TaskSpec(id, id + ".txt", "/data/uploads/" + id + ".txt", "txt", "en", "es", "demo", false, segments,
-        "/data/results/" + id + ".txt", id + ".es.txt", 0.5, "test");
+        "/data/results/" + id + ".txt", id + ".es.txt", 0.5, client);
   }
 
   private TaskRecord submitStored(String id, int segments) {
@@ -194,7 +198,7 @@ class QueueMachineTest {
 
   @Test
   void oneSubmitterHoldsNoMoreThanItsShareOfTheQueue() {
-    machine = new QueueMachine(new QueueMachine.Settings(0, 10, 3, false, 1.0, 2, 0), clock::get, engine -> null);
+    machine = new QueueMachine(new QueueMachine.Settings(0, 10, 3, false, 1.0, 2, 0, false), clock::get, engine -> null);
     machine.submit(spec("a", 1), "t");
     machine.submit(spec("b", 1), "t");
     TransliveException refused = assertThrows(TransliveException.class, () -> machine.submit(spec("c", 1), "t"));
@@ -205,7 +209,7 @@ class QueueMachineTest {
 
   @Test
   void aTaskRunningLongerThanAllowedFailsWithTheReason() {
-    machine = new QueueMachine(new QueueMachine.Settings(1, 10, 3, false, 1.0, 0, 60), clock::get, engine -> null);
+    machine = new QueueMachine(new QueueMachine.Settings(1, 10, 3, false, 1.0, 0, 60, false), clock::get, engine -> null);
     TaskRecord a = submitStored("a", 1);
     machine.admit();
     clock.addAndGet(60_000);
@@ -215,6 +219,28 @@ class QueueMachineTest {
     assertEquals("failed", a.status());
     assertTrue(a.error.contains("60 s") && a.error.contains("task.maxRunSeconds"), a.error);
     assertFalse(machine.isRunning("a"));
+  }
+
+  @Test
+  void fairShareTakesSubmittersInTurnAndTheViewsFollow() {
+    machine = new QueueMachine(new QueueMachine.Settings(1, 100, 3, false, 1.0, 0, 0, true), clock::get, engine -> null);
+    List<TaskRecord> a = List.of(submitFor("a1", "alice"), submitFor("a2", "alice"), submitFor("a3", "alice"));
+    TaskRecord b1 = submitFor("b1", "bob");
+    assertEquals(List.of(a.get(0), b1, a.get(1), a.get(2)), machine.queuedHead(10), "one of each, then the rest");
+    assertEquals(2, machine.position(b1), "bob's one file waits behind one of alice's, not three");
+    assertEquals(List.of(a.get(0)), machine.admit());
+    assertEquals(List.of(b1, a.get(1), a.get(2)), machine.queuedHead(10));
+    assertFalse(machine.queueNoRanges(64).complete(), "numbers do not give the order, so clients use the head");
+    machine.report(new Internal.Report("a1", Stage.COMPLETED, "done", null, null, 1, 1.0));
+    assertEquals(List.of(b1), machine.admit(), "bob's turn");
+    machine.requeue("b1");
+    assertEquals(1, machine.position(b1), "a task put back goes first");
+  }
+
+  private TaskRecord submitFor(String id, String client) {
+    TaskRecord task = machine.submit(spec(id, 2, client), "token-" + id);
+    machine.stored(id);
+    return task;
   }
 
   static Store.StoredTask row(String id, long queueNo, String status, Stage stage) {
