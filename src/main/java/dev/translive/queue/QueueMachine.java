@@ -45,6 +45,13 @@ final class QueueMachine {
     Settings(int concurrency, int maxQueued, int maxFinishedKept, boolean showFilenames, double defaultSecondsPerSegment) {
       this(concurrency, maxQueued, maxFinishedKept, showFilenames, defaultSecondsPerSegment, 0, 0, false);
     }
+
+    static Settings of(dev.translive.config.AppConfig config) {
+      dev.translive.config.AppConfig.Queue q = config.queue();
+      return new Settings(q.concurrency(), q.maxQueued(), config.finishedInMemory(), q.showFilenames(),
+          q.defaultSecondsPerSegment(), config.maxQueuedPerClient(), config.taskMaxRunSeconds(),
+          "fair".equals(config.queueDispatch()));
+    }
   }
 
   /** What a progress message did: nothing, changed the task, or changed it and is due to be saved. */

@@ -52,19 +52,15 @@ public final class QueueVerticle extends VerticleBase {
   /** @param steppedDown called when a newer owner fenced this one off and it stopped */
   public QueueVerticle(AppConfig config, Store store, long ownerEpoch, Submission submission, SeqClock seq,
       ServiceMetrics metrics, Runnable steppedDown) {
-    AppConfig.Queue q = config.queue();
     this.config = config;
     // Another node owns the queue now: this one must stop deciding anything, so it undeploys itself.
     this.store = new OwnerStore(store, ownerEpoch, () -> vertx.undeploy(deploymentID()).onComplete(ar -> steppedDown.run()));
     this.submission = submission;
     this.seq = seq;
     this.metrics = metrics;
-    this.history = new History(q.historyMaxTasks());
-    this.machine = new QueueMachine(new QueueMachine.Settings(q.concurrency(), q.maxQueued(), config.finishedInMemory(),
-        q.showFilenames(), q.defaultSecondsPerSegment(), config.maxQueuedPerClient(), config.taskMaxRunSeconds(),
-        "fair".equals(config.queueDispatch())),
-        System::currentTimeMillis, history::secondsPerSegment);
-    this.views = new QueueViews(machine, q.broadcastLimit());
+    this.history = new History(config.queue().historyMaxTasks());
+    this.machine = new QueueMachine(QueueMachine.Settings.of(config), System::currentTimeMillis, history::secondsPerSegment);
+    this.views = new QueueViews(machine, config.queue().broadcastLimit());
   }
 
   @Override
