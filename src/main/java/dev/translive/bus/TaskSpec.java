@@ -21,6 +21,12 @@ public record TaskSpec(
     double nominalSecondsPerSegment,
     String client) {
 
+  /**
+   * The submitter of a bus submission that names none (no {@code client} header): services, not one
+   * person, so the per-submitter share does not apply to it.
+   */
+  public static final String UNNAMED_SERVICE = "bus";
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("taskId", taskId)

@@ -195,10 +195,13 @@ final class QueueMachine {
     }
   }
 
-  /** One submitter never holds more than its share of the queue (each file of an upload counts). */
+  /**
+   * One submitter never holds more than its share of the queue (each file of an upload counts).
+   * Bus submissions that name no submitter are services, not one person: only maxQueued bounds them.
+   */
   private void checkShare(String client) {
     int limit = settings.maxQueuedPerClient();
-    if (limit <= 0) {
+    if (limit <= 0 || TaskSpec.UNNAMED_SERVICE.equals(client)) {
       return;
     }
     int waiting = 0;

@@ -205,6 +205,10 @@ class QueueMachineTest {
     assertEquals(ErrorCode.TOO_MANY, refused.code());
     TaskSpec other = new TaskSpec("d", "d.txt", "/d", "txt", "en", "es", "demo", false, 1, "/r", "d.es.txt", 0.5, "other");
     assertEquals(3, machine.submit(other, "t").number, "another submitter still gets in");
+    for (String id : List.of("s1", "s2", "s3")) {
+      machine.submit(spec(id, 1, TaskSpec.UNNAMED_SERVICE), "t");
+    }
+    assertEquals(6, machine.queuedCount(), "services that name no submitter are bounded by maxQueued only");
   }
 
   @Test
