@@ -251,7 +251,7 @@ public final class HttpVerticle extends VerticleBase {
     });
     if (length > maxBytes) {
       ctx.response().putHeader("Connection", "close");
-      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is " + Sizes.mb(length) + "; the limit is " + Sizes.mb(maxBytes)));
+      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is " + Sizes.mb(length) + ", over the limit of " + Sizes.mb(maxBytes)));
       return;
     }
     String address = clientAddress(ctx);
