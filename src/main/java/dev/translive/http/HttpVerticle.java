@@ -366,15 +366,27 @@ public final class HttpVerticle extends VerticleBase {
           // client is never left without the tokens of tasks that would still run.
           return Future.join(queued)
               .recover(err -> {
-                queued.stream().filter(Future::succeeded).forEach(f -> bus.request(Addresses.TASKS_CANCEL,
-                    new JsonObject().put("task_id", f.result().getString("task_id")).put("token", f.result().getString("token"))));
+                withdraw(queued.stream().filter(Future::succeeded).map(Future::result).toList());
                 return Future.failedFuture(queued.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(err));
               })
               .map(done -> new JsonObject().put("tasks",
                   new io.vertx.core.json.JsonArray(queued.stream().map(Future::result).toList())));
         })
-        .onSuccess(body -> json(ctx, 202, body))
+        .onSuccess(body -> {
+          if (ctx.response().closed()) {
+            // The client left (or idled out) before its 202: nobody holds these tokens, so the tasks go.
+            withdraw(body.getJsonArray("tasks").stream().map(JsonObject.class::cast).toList());
+          } else {
+            json(ctx, 202, body);
+          }
+        })
         .onFailure(err -> fail(ctx, err));
+  }
+
+  /** Cancels accepted tasks whose tokens the client will never receive. */
+  private void withdraw(List<JsonObject> tasks) {
+    tasks.forEach(t -> bus.request(Addresses.TASKS_CANCEL,
+        new JsonObject().put("task_id", t.getString("task_id")).put("token", t.getString("token"))));
   }
 
   private void result(RoutingContext ctx) {
