@@ -56,8 +56,12 @@ public final class HttpVerticle extends VerticleBase {
   private static final int MAX_OTHER_FORM_FIELDS = 16;
   /** Longest part header (its file name, mostly) the multipart decoder buffers. */
   private static final int MAX_PART_HEADER_BYTES = 16 * 1024;
-  /** Files of a failed upload may still be being opened when it fails; they are removed after this. */
-  private static final long ABORTED_UPLOAD_CLEANUP_MS = 2000;
+  /**
+   * Files of a failed or aborted upload may still be being decoded or opened (on a busy worker pool)
+   * when it ends, and appear after the multipart decoder's own clean-up; they are removed at each of
+   * these delays.
+   */
+  private static final long[] ABORTED_UPLOAD_CLEANUP_MS = {1000, 3000, 8000, 30_000};
   private static final long INCOMING_SWEEP_MS = 60_000;
 
   private final AppConfig config;
@@ -240,12 +244,12 @@ public final class HttpVerticle extends VerticleBase {
     String declared = ctx.request().getHeader("Content-Length");
     long length = declared == null ? 0 : parseLength(declared);
     long maxBytes = config.upload().maxBytes();
-    // A failed or aborted upload's temp files go, even those whose writes were still being opened.
+    // A failed or aborted upload's temp files go. The list is read when each timer fires, not now: a
+    // client that hangs up while the request is paused here ends it before its parts are even decoded.
     ctx.addEndHandler(done -> {
       if (done.failed() || ctx.response().getStatusCode() >= 400) {
-        List<String> names = ctx.fileUploads().stream().map(FileUpload::uploadedFileName).toList();
-        if (!names.isEmpty()) {
-          vertx.setTimer(ABORTED_UPLOAD_CLEANUP_MS, id -> names.forEach(n -> vertx.fileSystem().delete(n)));
+        for (long delay : ABORTED_UPLOAD_CLEANUP_MS) {
+          vertx.setTimer(delay, id -> discardUploads(ctx));
         }
       }
     });
@@ -277,6 +281,18 @@ public final class HttpVerticle extends VerticleBase {
           }
         })
         .onFailure(err -> fail(ctx, err));
+  }
+
+  /** Stops the request's uploads still being written (closing their files) and deletes them all. */
+  private void discardUploads(RoutingContext ctx) {
+    for (FileUpload upload : List.copyOf(ctx.fileUploads())) {
+      try {
+        upload.cancel();
+      } catch (IllegalStateException notStreaming) {
+        // Never started writing: nothing to stop.
+      }
+      vertx.fileSystem().delete(upload.uploadedFileName());
+    }
   }
 
   /** Takes {@code bytes} from the client's hourly upload budget, or answers 429 and returns false. */

@@ -193,6 +193,7 @@ class HostileInputIT {
   void aThousandPartRequestAndAbortedUploadsLeaveNoTempFiles() throws Exception {
     try (Bystander bystander = Bystander.arrive(port, "abort").watch()) {
       RawClient attacker = new RawClient("127.0.0.18", port);
+      long handlesBefore = openFileHandles();
       List<Part> parts = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
         parts.add(Part.file("p" + i + ".txt", "A part.\n".getBytes(StandardCharsets.UTF_8)));
@@ -205,7 +206,16 @@ class HostileInputIT {
       }
       Path incoming = workDir.resolve("data").resolve("incoming");
       // Removal follows the failed request by a moment (files still being opened when it failed).
-      Eventually.holds(() -> countFiles(incoming) == 0);
+      try {
+        Eventually.holds(() -> countFiles(incoming) == 0);
+      } catch (AssertionError left) {
+        try (Stream<Path> files = Files.list(incoming)) {
+          throw new AssertionError("temp files left in data/incoming: " + files.map(f -> f.getFileName() + " " + f.toFile().length()
+              + " bytes").toList(), left);
+        }
+      }
+      // Nor open files: an upload cut off mid-part has its file closed, not just unlinked.
+      Eventually.holds(() -> openFileHandles() <= handlesBefore + 10);
       bystander.assertUnharmed();
     }
   }
@@ -343,9 +353,11 @@ class HostileInputIT {
     }
   }
 
-  private long openFileHandles() throws IOException {
+  private long openFileHandles() {
     try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(service.pid()), "fd"))) {
       return fds.count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
