@@ -186,12 +186,14 @@ public final class HttpVerticle extends VerticleBase {
   private void connected(HttpConnection connection) {
     String address = connection.remoteAddress() == null ? "unknown" : connection.remoteAddress().hostAddress();
     if (!limits.connections.tryOpen(address)) {
+      refused("connections_per_address");
       connection.close();
       return;
     }
     if (edge.headerTimeoutMs() > 0) {
       awaitingHeaders.put(connection, vertx.setTimer(edge.headerTimeoutMs(), id -> {
         if (awaitingHeaders.remove(connection) != null) {
+          refused("header_timeout");
           connection.close();
         }
       }));
@@ -203,6 +205,10 @@ public final class HttpVerticle extends VerticleBase {
       }
       limits.connections.closed(address);
     });
+  }
+
+  private void refused(String reason) {
+    dev.translive.ops.ServiceMetrics.edgeRefused(metricsRegistry, reason);
   }
 
   private void headersArrived(HttpServerRequest request) {
@@ -254,6 +260,7 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     if (length > maxBytes) {
+      refused("too_large");
       ctx.response().putHeader("Connection", "close");
       fail(ctx, ErrorCode.TOO_LARGE.error("the upload is " + Sizes.mb(length) + ", over the limit of " + Sizes.mb(maxBytes)));
       return;
@@ -261,6 +268,7 @@ public final class HttpVerticle extends VerticleBase {
     String address = clientAddress(ctx);
     long wait = limits.files.tryAcquire(address, 1);
     if (wait > 0) {
+      refused("files_per_client");
       ctx.response().putHeader("Connection", "close");
       tooMany(ctx, wait, "too many files from this client (the limit is " + config.upload().perClientPerMinute() + " a minute)");
       return;
@@ -273,6 +281,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.fileSystem().fsProps(config.dataDir().toString())
         .onSuccess(props -> {
           if (props.usableSpace() - length < config.upload().minFreeBytes()) {
+            refused("low_disk");
             ctx.response().putHeader("Connection", "close");
             fail(ctx, ErrorCode.INSUFFICIENT_STORAGE.error("the server is low on disk space; try again later"));
           } else {
@@ -304,6 +313,7 @@ public final class HttpVerticle extends VerticleBase {
     if (wait == 0) {
       return true;
     }
+    refused("bytes_per_client");
     ctx.response().putHeader("Connection", "close");
     tooMany(ctx, wait == Long.MAX_VALUE ? 3600 : wait, "this client has uploaded too much in the last hour (the limit is "
         + Sizes.mb(limits.bytesPerHour) + " an hour per client; this upload is " + Sizes.mb(bytes) + ")");
@@ -351,6 +361,7 @@ public final class HttpVerticle extends VerticleBase {
     // The per-client limit counts files: admission took one, the rest are taken now.
     long wait = uploads.size() > 1 ? limits.files.tryAcquire(address, uploads.size() - 1) : 0;
     if (wait > 0) {
+      refused("files_per_client");
       tooMany(ctx, wait == Long.MAX_VALUE ? 60 : wait, uploads.size() + " files at once is more than this client may send now (the limit is "
           + config.upload().perClientPerMinute() + " files a minute)");
       return;

@@ -247,6 +247,9 @@ class HostileInputIT {
       assertTrue(System.currentTimeMillis() - opened < HEADER_TIMEOUT_MS, "the cap acted only at the header timeout");
       // Every one of them is closed by the server: the surplus at once, the rest at the header timeout.
       assertEquals("closed " + attempts, out.readLine());
+      String metrics = new RawClient("127.0.0.1", port).get("/metrics", Map.of()).text();
+      assertTrue(metrics.contains("translive_http_refused_total{reason=\"connections_per_address\"}"), "refusals are counted");
+      assertTrue(metrics.contains("translive_http_refused_total{reason=\"header_timeout\"}"), "timeouts are counted");
       bystander.assertUnharmed();
     } finally {
       attacker.destroyForcibly().waitFor();
