@@ -145,6 +145,10 @@ class BadInputTest {
   @Test
   void serverErrorsCarryAnErrorIdAndNoExceptionText(Vertx vertx) throws Exception {
     TestServer server = TestServer.start(vertx, dataDir, Map.of("queue.maxQueued", 0)).await(20, TimeUnit.SECONDS);
+    var log = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    log.start();
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClientErrors.class);
+    logger.addAppender(log);
     try {
       HttpResponse<Buffer> full = server.submit("a.txt", "Hello.", Map.of()).await(5, TimeUnit.SECONDS);
       assertEquals(503, full.statusCode(), full.bodyAsString());
@@ -153,7 +157,10 @@ class BadInputTest {
       assertTrue(body.getString("error_id").matches("[0-9a-f]{12}"), body.encode());
       assertFalse(body.getString("message").contains("Exception"), body.encode());
       assertEquals("nosniff", full.getHeader("X-Content-Type-Options"));
+      String id = body.getString("error_id");
+      assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("error_id=" + id)), "the id the client got is in the log");
     } finally {
+      logger.detachAppender(log);
       server.stop().await(10, TimeUnit.SECONDS);
     }
   }
