@@ -7,7 +7,7 @@ import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.format.FormatRegistry;
 import dev.translive.progress.BridgeGroup;
-import dev.translive.http.ClientRateLimiter;
+import dev.translive.http.EdgeLimits;
 import dev.translive.http.HttpVerticle;
 import dev.translive.ops.HealthChecksFactory;
 import dev.translive.ops.ServiceMetrics;
@@ -77,8 +77,7 @@ public final class Translive {
     var health = HealthChecksFactory.create(vertx, config, store, engines);
     health.register("bridge", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK(bridges.backlog())));
     List<HttpVerticle> https = new ArrayList<>();
-    ClientRateLimiter submissions = new ClientRateLimiter(config.upload().perClientPerMinute(), config.upload().perClientBurst(),
-        System::currentTimeMillis);
+    EdgeLimits edgeLimits = new EdgeLimits(config, System::currentTimeMillis);
     Future<Void> chain = vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString());
     if (config.hasRole("translator")) {
       // Translators first, so tasks recovered by the queue owner find one at once.
@@ -95,7 +94,7 @@ public final class Translive {
     }
     if (config.hasRole("http")) {
       chain = chain.compose(v -> record(vertx.deployVerticle(() -> {
-        HttpVerticle http = new HttpVerticle(config, intake, files, engines, bridges, submissions, health,
+        HttpVerticle http = new HttpVerticle(config, intake, files, engines, bridges, edgeLimits, health,
             metrics.registry());
         synchronized (https) {
           https.add(http);

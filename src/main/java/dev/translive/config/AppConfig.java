@@ -103,6 +103,26 @@ public final class AppConfig {
         c.getInteger("heartbeatSeconds", 1), c.getInteger("maxNoHeartbeatSeconds", 5));
   }
 
+  /**
+   * The HTTP edge's protections (issue 10): who the client is behind proxies, connection hygiene,
+   * the per-client byte budget, and the admin key for /metrics and the detail of /health.
+   */
+  public record Edge(List<String> trustedProxies, int idleTimeoutSeconds, long headerTimeoutMs, int maxConnectionsPerAddress,
+      long perClientBytesPerHour, String adminKey) {
+    /** The key is a secret: never printed with the record. */
+    @Override
+    public String toString() {
+      return "Edge[trustedProxies=" + trustedProxies + ", idleTimeoutSeconds=" + idleTimeoutSeconds + "]";
+    }
+  }
+
+  public Edge edge() {
+    JsonObject h = section("http");
+    return new Edge(h.getJsonArray("trustedProxies", new JsonArray()).stream().map(Object::toString).toList(),
+        h.getInteger("idleTimeoutSeconds", 60), h.getLong("headerTimeoutMs", 10_000L), h.getInteger("maxConnectionsPerAddress", 1000),
+        section("upload").getLong("perClientBytesPerHour", 524_288_000L), section("admin").getString("key", ""));
+  }
+
   /** "sqlite" (single node, the default) or "postgres" (cluster). */
   public String storeType() {
     return section("store").getString("type", "sqlite");
