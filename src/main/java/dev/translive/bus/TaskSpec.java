@@ -19,13 +19,27 @@ public record TaskSpec(
     String resultPath,
     String resultFilename,
     double nominalSecondsPerSegment,
-    String client) {
+    String client,
+    long characters) {
+
+  /** A spec whose characters are not counted (0: estimates fall back to segments). */
+  public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
+      String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
+      double nominalSecondsPerSegment, String client) {
+    this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
+        resultFilename, nominalSecondsPerSegment, client, 0);
+  }
 
   /**
    * The submitter of a bus submission that names none (no {@code client} header): services, not one
    * person, so the per-submitter share does not apply to it.
    */
   public static final String UNNAMED_SERVICE = "bus";
+
+  /**
+   * {@code characters}: the characters of the document's unique segments, the work an engine does
+   * (time grows with length, not with the number of segments); 0 when not counted (older tasks).
+   */
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -41,7 +55,8 @@ public record TaskSpec(
         .put("resultPath", resultPath)
         .put("resultFilename", resultFilename)
         .put("nominalSecondsPerSegment", nominalSecondsPerSegment)
-        .put("client", client);
+        .put("client", client)
+        .put("characters", characters);
   }
 
   public static TaskSpec fromJson(JsonObject json) {
@@ -58,6 +73,7 @@ public record TaskSpec(
         json.getString("resultPath"),
         json.getString("resultFilename"),
         json.getDouble("nominalSecondsPerSegment", -1.0),
-        json.getString("client"));
+        json.getString("client"),
+        json.getLong("characters", 0L));
   }
 }

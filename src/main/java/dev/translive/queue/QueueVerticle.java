@@ -59,7 +59,7 @@ public final class QueueVerticle extends VerticleBase {
     this.seq = seq;
     this.metrics = metrics;
     this.history = new History(config.queue().historyMaxTasks());
-    this.machine = new QueueMachine(QueueMachine.Settings.of(config), System::currentTimeMillis, history::secondsPerSegment);
+    this.machine = new QueueMachine(QueueMachine.Settings.of(config), System::currentTimeMillis, history::secondsPerCharacter);
     this.views = new QueueViews(machine, config.queue().broadcastLimit());
   }
 
@@ -189,9 +189,10 @@ public final class QueueVerticle extends VerticleBase {
     QueueMachine.Ending ending = machine.report(report);
     TaskRecord task = ending.task();
     if (ending.accepted()) {
-      ended(task);
+      // History first: the task dispatched next takes its prior pace from it.
       JsonObject entry = views.historyEntry(task, report);
       history.add(entry);
+      ended(task);
       metrics.taskFinished(task.spec.engine(), task.status(), entry.getDouble("duration_seconds"));
       store.saveHistory(task, entry, config.queue().historyMaxTasks());
     }

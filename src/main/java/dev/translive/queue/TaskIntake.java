@@ -84,8 +84,11 @@ public final class TaskIntake {
     }
     DocumentFormat format = formats.forFile(filename, uploaded);
     int segments;
+    long characters;
     try {
-      segments = format.extract(uploaded).segments().size();
+      java.util.List<String> all = format.extract(uploaded).segments();
+      segments = all.size();
+      characters = dev.translive.translator.Deduplication.of(all).characters();
     } catch (FormatException e) {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "': " + e.getMessage());
     }
@@ -100,7 +103,7 @@ public final class TaskIntake {
     Path result = resultsDir.resolve(taskId + "." + outputExt);
     double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
     return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
-        segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client());
+        segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(), characters);
   }
 
   private String language(String requested, String fallback, String field) {

@@ -36,6 +36,7 @@ final class BatchPump {
   private final Promise<List<String>> done = Promise.promise();
   private int next;
   private int inFlight;
+  private double lastCallSeconds;
 
   /**
    * @param segments all segments; those at {@code todo} are translated, the others come from {@code known}
@@ -63,6 +64,14 @@ final class BatchPump {
   Future<List<String>> run() {
     pump();
     return done.future();
+  }
+
+  /**
+   * How long the call of the batch being reported took (read within {@link Listener#translated}).
+   * With {@link Engine#maxInFlight} calls kept outstanding, it gives the throughput by Little's law.
+   */
+  double lastCallSeconds() {
+    return lastCallSeconds;
   }
 
   /** Stops sending; batches in flight are abandoned. */
@@ -101,6 +110,7 @@ final class BatchPump {
           for (int j = 0; j < batch.size(); j++) {
             results[batch.get(j)] = translated.get(j);
           }
+          lastCallSeconds = (System.nanoTime() - callStarted) / 1e9;
           listener.translated(batch, sources, translated);
           pump();
         })

@@ -1,0 +1,19 @@
+package dev.translive.queue;
+
+import dev.translive.bus.TaskSpec;
+
+/** A task's run time from its work: characters times a pace per character, else segments times a pace per segment. */
+public final class PaceEstimate {
+  private PaceEstimate() {}
+
+  /**
+   * @param secondsPerCharacter the pace per character, or null when none is known
+   * @param secondsPerSegment the fallback (nominal or configured) pace per segment
+   */
+  public static double seconds(TaskSpec spec, Double secondsPerCharacter, double secondsPerSegment) {
+    if (secondsPerCharacter != null && spec.characters() > 0) {
+      return spec.characters() * secondsPerCharacter;
+    }
+    return spec.totalSegments() * secondsPerSegment;
+  }
+}
