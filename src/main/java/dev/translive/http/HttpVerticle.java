@@ -111,6 +111,7 @@ public final class HttpVerticle extends VerticleBase {
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true));
     router.post("/api/tasks").handler(this::submit);
+    EstimateRoute.install(router, vertx, config, this::admitUpload, HttpVerticle::fail);
     router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
     router.delete("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_CANCEL,

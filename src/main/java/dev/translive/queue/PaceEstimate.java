@@ -11,9 +11,11 @@ public final class PaceEstimate {
    * @param secondsPerSegment the fallback (nominal or configured) pace per segment
    */
   public static double seconds(TaskSpec spec, Double secondsPerCharacter, double secondsPerSegment) {
-    if (secondsPerCharacter != null && spec.characters() > 0) {
-      return spec.characters() * secondsPerCharacter;
-    }
-    return spec.totalSegments() * secondsPerSegment;
+    return spec.characters() > 0 ? seconds(spec.characters(), spec.totalSegments(), secondsPerCharacter, secondsPerSegment)
+        : spec.totalSegments() * secondsPerSegment;
+  }
+
+  public static double seconds(long characters, int segments, Double secondsPerCharacter, double secondsPerSegment) {
+    return secondsPerCharacter != null ? characters * secondsPerCharacter : segments * secondsPerSegment;
   }
 }

@@ -504,13 +504,25 @@ final class QueueMachine {
   /** Estimated seconds until each of the first {@code count} queued tasks starts. */
   double[] waits(int count) {
     List<Double> durations = queuedHead(count).stream().map(this::estimatedDuration).toList();
+    return WaitEstimator.waits(settings.concurrency(), runningRemaining(), durations);
+  }
+
+  /** Estimated seconds until a task submitted now starts: after every queued task, on the slots as they free. */
+  double startInForNew() {
+    List<Double> durations = new ArrayList<>(queuedHead(queued.size()).stream().map(this::estimatedDuration).toList());
+    durations.add(0.0);
+    double[] waits = WaitEstimator.waits(settings.concurrency(), runningRemaining(), durations);
+    return waits[waits.length - 1];
+  }
+
+  /** Each running task's remaining seconds: the translator's ETA as of its last progress, counted down since. */
+  private List<Double> runningRemaining() {
     List<Double> etas = new ArrayList<>(running.size());
     long now = clock.getAsLong();
     for (TaskRecord r : running.values()) {
-      // The translator's ETA as of its last progress, counted down since.
       etas.add(r.etaSeconds == null ? estimatedDuration(r) : Math.max(0, r.etaSeconds - (now - r.etaSeenAt) / 1000.0));
     }
-    return WaitEstimator.waits(settings.concurrency(), etas, durations);
+    return etas;
   }
 
   /** The estimated wait of one queued task; null when it is not queued. */
@@ -592,6 +604,12 @@ final class QueueMachine {
   /** A task's estimated run time: its characters times the pace, else its segments times the nominal pace. */
   double estimatedDuration(TaskRecord task) {
     return PaceEstimate.seconds(task.spec, secondsPerCharacter(task.spec), pace(task));
+  }
+
+  /** The run time of a task not submitted: {@code characters} to translate (those not remembered) at its pace. */
+  double estimatedDuration(TaskSpec spec, long characters, int segments) {
+    double perSegment = spec.nominalSecondsPerSegment() > 0 ? spec.nominalSecondsPerSegment() : settings.defaultSecondsPerSegment();
+    return PaceEstimate.seconds(characters, segments, secondsPerCharacter(spec), perSegment);
   }
 
   double durationSeconds(TaskRecord task) {

@@ -45,6 +45,7 @@ public final class QueueVerticle extends VerticleBase {
   private final QueueMachine machine;
   private final QueueViews views;
   private final Submission submission;
+  private final Estimates estimates;
   private QueuePublisher publisher;
   private EventBus bus;
   private boolean dispatchRetryScheduled;
@@ -61,6 +62,7 @@ public final class QueueVerticle extends VerticleBase {
     this.history = new History(config.queue().historyMaxTasks());
     this.machine = new QueueMachine(QueueMachine.Settings.of(config), System::currentTimeMillis, history::secondsPerCharacter);
     this.views = new QueueViews(machine, config.queue().broadcastLimit());
+    this.estimates = new Estimates(config, store, machine, submission);
   }
 
   @Override
@@ -92,6 +94,7 @@ public final class QueueVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, () -> enqueue(TaskSpec.fromJson(msg.body())), LOG)),
         bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> submission
             .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), machine::checkRoom).compose(this::enqueue), LOG)),
+        bus.<Object>consumer(Addresses.TASKS_ESTIMATE, msg -> reply(msg, () -> estimates.estimate(msg), LOG)),
         bus.<JsonObject>consumer(Addresses.TRANSLATOR_HEARTBEAT, msg -> machine.heartbeat(Internal.Heartbeat.fromJson(msg.body()))
             .forEach(id -> bus.publish(Addresses.TRANSLATOR_CANCEL, new Internal.Cancel(id, msg.body().getString("translator"), true)
                 .toJson()))),

@@ -84,6 +84,16 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
    * runs once the message itself is valid and throws to refuse it (a full queue).
    */
   public Future<TaskSpec> fromBus(Message<Object> msg, long maxBytes, Path incomingDir, Runnable admission) {
+    return received(msg, maxBytes, incomingDir, admission).compose(upload -> intake.accept(upload.request(), upload.file()));
+  }
+
+  /** A document sent on the bus, as for {@link #fromBus}, measured for an estimate and deleted; nothing is queued. */
+  public Future<TaskIntake.Measured> measureFromBus(Message<Object> msg, long maxBytes, Path incomingDir) {
+    return received(msg, maxBytes, incomingDir, () -> {}).compose(upload -> intake.measure(upload.request(), upload.file()));
+  }
+
+  /** The bus message's document written to a temporary file, with the options sent along. */
+  private Future<Upload> received(Message<Object> msg, long maxBytes, Path incomingDir, Runnable admission) {
     MultiMap headers = msg.headers();
     Buffer body;
     if (msg.body() instanceof JsonObject json) {
@@ -120,6 +130,6 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
         headers.get("engine"), Boolean.parseBoolean(headers.get("bilingual")),
         headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"));
     Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
-    return vertx.fileSystem().writeFile(temp.toString(), body).compose(v -> intake.accept(request, temp));
+    return vertx.fileSystem().writeFile(temp.toString(), body).map(v -> new Upload(request, temp));
   }
 }

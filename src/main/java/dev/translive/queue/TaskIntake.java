@@ -7,6 +7,7 @@ import dev.translive.engine.TranslationEngine;
 import dev.translive.format.DocumentFormat;
 import dev.translive.format.FormatException;
 import dev.translive.format.FormatRegistry;
+import dev.translive.translator.Deduplication;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -71,7 +73,46 @@ public final class TaskIntake {
         ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))));
   }
 
+  /** What an estimate needs of a document: its spec (stored nowhere) and its unique segments. */
+  public record Measured(TaskSpec spec, List<String> unique, TranslationEngine engine) {}
+
+  /**
+   * Reads {@code uploaded} as {@link #accept} would and deletes it: nothing is stored or queued.
+   */
+  public Future<Measured> measure(Request request, Path uploaded) {
+    return vertx.executeBlocking(() -> {
+      try {
+        Checked checked = check(request, uploaded);
+        TaskSpec spec = checked.spec("estimate", uploaded, uploaded);
+        return new Measured(spec, checked.dedup.unique(), checked.engine);
+      } finally {
+        Files.deleteIfExists(uploaded);
+      }
+    }, false);
+  }
+
+  /** An upload that passed every check, read once. */
+  private record Checked(String filename, String ext, String source, String target, TranslationEngine engine,
+      DocumentFormat format, int segments, Deduplication dedup, Request request) {
+    TaskSpec spec(String taskId, Path stored, Path result) {
+      double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
+      String outputExt = format.outputExtension(ext);
+      return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
+          segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(),
+          dedup.characters());
+    }
+  }
+
   private TaskSpec acceptBlocking(Request request, Path uploaded) throws IOException {
+    Checked checked = check(request, uploaded);
+    String taskId = "t-" + HexFormat.of().formatHex(randomBytes(12));
+    Path stored = uploadsDir.resolve(taskId + "." + checked.ext());
+    moveDurably(uploaded, stored);
+    Path result = resultsDir.resolve(taskId + "." + checked.format().outputExtension(checked.ext()));
+    return checked.spec(taskId, stored, result);
+  }
+
+  private Checked check(Request request, Path uploaded) throws IOException {
     String filename = FileNames.sanitize(request.filename());
     String source = language(request.sourceLang(), defaultSourceLang, "source_lang");
     String target = language(request.targetLang(), defaultTargetLang, "target_lang");
@@ -84,26 +125,18 @@ public final class TaskIntake {
     }
     DocumentFormat format = formats.forFile(filename, uploaded);
     int segments;
-    long characters;
+    Deduplication dedup;
     try {
-      java.util.List<String> all = format.extract(uploaded).segments();
+      List<String> all = format.extract(uploaded).segments();
       segments = all.size();
-      characters = dev.translive.translator.Deduplication.of(all).characters();
+      dedup = Deduplication.of(all);
     } catch (FormatException e) {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "': " + e.getMessage());
     }
     if (segments == 0) {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");
     }
-    String taskId = "t-" + HexFormat.of().formatHex(randomBytes(12));
-    String ext = FormatRegistry.extension(filename);
-    Path stored = uploadsDir.resolve(taskId + "." + ext);
-    moveDurably(uploaded, stored);
-    String outputExt = format.outputExtension(ext);
-    Path result = resultsDir.resolve(taskId + "." + outputExt);
-    double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
-    return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
-        segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(), characters);
+    return new Checked(filename, FormatRegistry.extension(filename), source, target, engine, format, segments, dedup, request);
   }
 
   private String language(String requested, String fallback, String field) {

@@ -1,0 +1,91 @@
+package dev.translive.queue;
+
+import dev.translive.config.AppConfig;
+import dev.translive.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * The answer to {@code translive.tasks.estimate} (and so {@code POST /api/estimate}): what a
+ * document would cost and take before it is queued. The document is read as a submit would read
+ * it, looked up in the translation memory (read only), priced where its engine has a price, and
+ * deleted; the duration is its characters not remembered times the pace the queue would use, and
+ * the start is the queue's wait simulation with the document at the back.
+ */
+final class Estimates {
+  /** Characters per token, roughly, for text in Latin scripts: an estimate, said to be one. */
+  static final double CHARACTERS_PER_TOKEN = 4.0;
+
+  private final AppConfig config;
+  private final Store memory;
+  private final QueueMachine machine;
+  private final Submission submission;
+
+  Estimates(AppConfig config, Store memory, QueueMachine machine, Submission submission) {
+    this.config = config;
+    this.memory = memory;
+    this.machine = machine;
+    this.submission = submission;
+  }
+
+  Future<JsonObject> estimate(Message<Object> msg) {
+    return submission.measureFromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"))
+        .compose(measured -> memory.recall(new Store.TranslationKey(measured.engine().id(), measured.engine().model(),
+            measured.spec().sourceLang(), measured.spec().targetLang()), measured.unique())
+            .map(known -> estimate(measured, known)));
+  }
+
+  private JsonObject estimate(TaskIntake.Measured measured, Map<String, String> known) {
+    int cached = 0;
+    long toTranslate = 0;
+    for (String segment : measured.unique()) {
+      if (known.containsKey(segment)) {
+        cached++;
+      } else {
+        toTranslate += segment.length();
+      }
+    }
+    var spec = measured.spec();
+    long tokens = tokens(spec.characters());
+    return new JsonObject()
+        .put("filename", spec.filename())
+        .put("segments", spec.totalSegments())
+        .put("unique_segments", measured.unique().size())
+        .put("cached_segments", cached)
+        .put("characters", spec.characters())
+        .put("tokens", tokens)
+        .put("engine", spec.engine())
+        .put("duration_seconds", round(machine.estimatedDuration(spec, toTranslate, measured.unique().size() - cached)))
+        .put("start_in_seconds", round(machine.startInForNew()))
+        .put("cost", cost(config.engineSettings(spec.engine()), toTranslate));
+  }
+
+  static long tokens(long characters) {
+    return (long) Math.ceil(characters / CHARACTERS_PER_TOKEN);
+  }
+
+  /**
+   * The price of translating {@code characters} with an engine's configured prices
+   * ({@code pricePerMillionChars}, {@code pricePerMillionInputTokens}, {@code pricePerMillionOutputTokens},
+   * in {@code currency}, USD by default; the output is taken to be as long as the input); null when it has none.
+   */
+  static JsonObject cost(JsonObject engine, long characters) {
+    Double perChars = engine.getDouble("pricePerMillionChars");
+    Double perInput = engine.getDouble("pricePerMillionInputTokens");
+    Double perOutput = engine.getDouble("pricePerMillionOutputTokens");
+    if (perChars == null && perInput == null && perOutput == null) {
+      return null;
+    }
+    long tokens = tokens(characters);
+    double amount = (perChars == null ? 0 : characters * perChars) + (perInput == null ? 0 : tokens * perInput)
+        + (perOutput == null ? 0 : tokens * perOutput);
+    return new JsonObject().put("amount", Math.round(amount / 1e6 * 10_000) / 10_000.0)
+        .put("currency", engine.getString("currency", "USD"));
+  }
+
+  private static double round(double seconds) {
+    return Math.round(seconds * 10) / 10.0;
+  }
+}
