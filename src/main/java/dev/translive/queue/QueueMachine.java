@@ -236,6 +236,7 @@ final class QueueMachine {
       task.stage = Stage.EXTRACTING;
       task.startedAt = now;
       task.etaSeconds = estimatedDuration(task);
+      task.etaSeenAt = now;
       task.translator = null;
       task.lastSeen = now;
       started.add(task);

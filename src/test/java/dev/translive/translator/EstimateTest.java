@@ -34,8 +34,8 @@ class EstimateTest {
 
   @Test
   void estimateCountsPricesAndForetellsTheRealRun(Vertx vertx) throws Exception {
-    FakeOpenAi fake = FakeOpenAi.start(vertx, EtaTruthTest.BASE_MS, EtaTruthTest.MS_PER_WORD, 4).await(5, TimeUnit.SECONDS);
-    Map<String, Object> config = new HashMap<>(EtaTruthTest.openAi(fake));
+    FakeOpenAi fake = FakeOpenAi.start(vertx, EtaTruth.BASE_MS, EtaTruth.MS_PER_WORD, 4).await(5, TimeUnit.SECONDS);
+    Map<String, Object> config = new HashMap<>(EtaTruth.openAi(fake, 1));
     config.put("engines.openai", ((JsonObject) config.get("engines.openai")).copy().put("pricePerMillionChars", 20.0));
     TestServer server = TestServer.start(vertx, dataDir, config).await(20, TimeUnit.SECONDS);
     try {
