@@ -50,8 +50,67 @@ final class EstimateRoute {
       fail.accept(ctx, ErrorCode.BAD_REQUEST.error(uploads.size() + " files at once; the limit is " + config.upload().maxFiles()));
       return;
     }
+    estimates(ctx, vertx).onSuccess(estimates -> {
+      if (!ctx.response().ended()) {
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
+            .end(new JsonObject().put("estimates", estimates).toBuffer());
+      }
+    }).onFailure(err -> fail.accept(ctx, err));
+  }
+
+  /**
+   * For {@code POST /api/tasks} with a {@code max_cost} field, between the body handler and the
+   * submit: refuses (400, with the estimates) an upload any of whose files would cost more.
+   * Files on an engine with no price have no cost and pass.
+   */
+  static io.vertx.core.Handler<RoutingContext> maxCostGuard(Vertx vertx, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
+    return ctx -> {
+      String field = ctx.request().formAttributes().get("max_cost");
+      if (field == null || field.isBlank() || ctx.fileUploads().isEmpty()) {
+        ctx.next();
+        return;
+      }
+      double maxCost;
+      try {
+        maxCost = Double.parseDouble(field.trim());
+      } catch (NumberFormatException e) {
+        maxCost = -1;
+      }
+      if (!(maxCost >= 0) || Double.isInfinite(maxCost)) {
+        fail.accept(ctx, ErrorCode.BAD_REQUEST.error("max_cost must be a number of at least 0"));
+        return;
+      }
+      double limit = maxCost;
+      estimates(ctx, vertx).onSuccess(estimates -> {
+        String over = overMaxCost(estimates, limit);
+        if (over == null) {
+          ctx.next();
+        } else if (!ctx.response().ended()) {
+          ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
+              .end(new JsonObject().put("error", ErrorCode.BAD_REQUEST.code()).put("message", over)
+                  .put("estimates", estimates).toBuffer());
+        }
+      }).onFailure(err -> fail.accept(ctx, err));
+    };
+  }
+
+  /** Why the estimates are over {@code maxCost}, or null when none is. */
+  static String overMaxCost(JsonArray estimates, double maxCost) {
+    for (int i = 0; i < estimates.size(); i++) {
+      JsonObject e = estimates.getJsonObject(i);
+      JsonObject cost = e.getJsonObject("cost");
+      if (cost != null && cost.getDouble("amount", 0.0) > maxCost) {
+        return "'" + e.getString("filename") + "' would cost about " + cost.getDouble("amount") + " " + cost.getString("currency")
+            + ", more than max_cost " + maxCost + "; nothing was queued";
+      }
+    }
+    return null;
+  }
+
+  /** Each upload's estimate, in order, from the queue owner. */
+  private static Future<JsonArray> estimates(RoutingContext ctx, Vertx vertx) {
     var form = ctx.request().formAttributes();
-    List<Future<JsonObject>> each = uploads.stream().map(upload -> vertx.fileSystem().readFile(upload.uploadedFileName())
+    List<Future<JsonObject>> each = ctx.fileUploads().stream().map(upload -> vertx.fileSystem().readFile(upload.uploadedFileName())
         .compose(content -> {
           DeliveryOptions headers = new DeliveryOptions().setSendTimeout(ESTIMATE_TIMEOUT_MS).addHeader("filename", upload.fileName());
           for (String field : new String[] {"source_lang", "target_lang", "engine", "bilingual"}) {
@@ -62,13 +121,6 @@ final class EstimateRoute {
           return vertx.eventBus().<JsonObject>request(Addresses.TASKS_ESTIMATE, content, headers);
         })
         .map(reply -> reply.body())).toList();
-    Future.all(each)
-        .map(all -> new JsonObject().put("estimates", new JsonArray(each.stream().map(Future::result).toList())))
-        .onSuccess(body -> {
-          if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8").end(body.toBuffer());
-          }
-        })
-        .onFailure(err -> fail.accept(ctx, err));
+    return Future.all(each).map(all -> new JsonArray(each.stream().map(Future::result).toList()));
   }
 }

@@ -110,6 +110,7 @@ public final class HttpVerticle extends VerticleBase {
         .setBodyLimit(config.upload().maxBytes())
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true));
+    router.post("/api/tasks").handler(EstimateRoute.maxCostGuard(vertx, HttpVerticle::fail));
     router.post("/api/tasks").handler(this::submit);
     EstimateRoute.install(router, vertx, config, this::admitUpload, HttpVerticle::fail);
     router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET,

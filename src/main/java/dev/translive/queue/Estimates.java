@@ -1,5 +1,6 @@
 package dev.translive.queue;
 
+import dev.translive.bus.ErrorCode;
 import dev.translive.config.AppConfig;
 import dev.translive.store.Store;
 import io.vertx.core.Future;
@@ -60,6 +61,35 @@ final class Estimates {
         .put("duration_seconds", round(machine.estimatedDuration(spec, toTranslate, measured.unique().size() - cached)))
         .put("start_in_seconds", round(machine.startInForNew()))
         .put("cost", cost(config.engineSettings(spec.engine()), toTranslate));
+  }
+
+  /**
+   * A bus submit with a {@code max_cost} header (or JSON field) is refused (400) when the document's
+   * estimated cost is over it; without one, or on an engine with no price, it passes.
+   */
+  Future<Void> withinMaxCost(Message<Object> msg) {
+    String field = msg.body() instanceof JsonObject json && json.getValue("max_cost") != null
+        ? String.valueOf(json.getValue("max_cost")) : msg.headers().get("max_cost");
+    if (field == null || field.isBlank()) {
+      return Future.succeededFuture();
+    }
+    double maxCost;
+    try {
+      maxCost = Double.parseDouble(field.trim());
+    } catch (NumberFormatException e) {
+      maxCost = -1;
+    }
+    if (!(maxCost >= 0) || Double.isInfinite(maxCost)) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.error("max_cost must be a number of at least 0"));
+    }
+    double limit = maxCost;
+    return estimate(msg).compose(estimate -> {
+      JsonObject cost = estimate.getJsonObject("cost");
+      return cost == null || cost.getDouble("amount") <= limit ? Future.<Void>succeededFuture()
+          : Future.<Void>failedFuture(ErrorCode.BAD_REQUEST.error("'" + estimate.getString("filename") + "' would cost about "
+              + cost.getDouble("amount") + " " + cost.getString("currency") + ", more than max_cost " + limit
+              + "; nothing was queued (estimate: " + estimate.encode() + ")"));
+    });
   }
 
   static long tokens(long characters) {

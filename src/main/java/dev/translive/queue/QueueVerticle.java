@@ -92,8 +92,8 @@ public final class QueueVerticle extends VerticleBase {
   private Future<Void> listen() {
     List<MessageConsumer<?>> consumers = List.of(
         bus.<JsonObject>consumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, () -> enqueue(TaskSpec.fromJson(msg.body())), LOG)),
-        bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> submission
-            .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), machine::checkRoom).compose(this::enqueue), LOG)),
+        bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> estimates.withinMaxCost(msg).compose(v -> submission
+            .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), machine::checkRoom)).compose(this::enqueue), LOG)),
         bus.<Object>consumer(Addresses.TASKS_ESTIMATE, msg -> reply(msg, () -> estimates.estimate(msg), LOG)),
         bus.<JsonObject>consumer(Addresses.TRANSLATOR_HEARTBEAT, msg -> machine.heartbeat(Internal.Heartbeat.fromJson(msg.body()))
             .forEach(id -> bus.publish(Addresses.TRANSLATOR_CANCEL, new Internal.Cancel(id, msg.body().getString("translator"), true)

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.translive.support.BridgeClient;
 import dev.translive.support.FakeOpenAi;
 import dev.translive.support.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -90,6 +92,38 @@ class EstimateTest {
   }
 
   @Test
+  void maxCostRefusesATaskThatWouldCostMoreAndQueuesNothing(Vertx vertx) throws Exception {
+    // A price of one unit a character makes the cost the characters to translate.
+    TestServer server = TestServer.start(vertx, dataDir, Map.of("engines.demo.pricePerMillionChars", 1_000_000.0,
+        "engines.demo.currency", "EUR")).await(20, TimeUnit.SECONDS);
+    try {
+      String text = "Forty characters of text to translate!!\n"; // 39 characters on its one line
+      HttpResponse<Buffer> refused = post(server, "/api/tasks", "dear.txt", text, Map.of("max_cost", "10"));
+      assertEquals(400, refused.statusCode(), refused.bodyAsString());
+      JsonObject body = refused.bodyAsJsonObject();
+      assertEquals("bad_request", body.getString("error"));
+      assertTrue(body.getString("message").contains("max_cost"), body.getString("message"));
+      assertEquals(39.0, body.getJsonArray("estimates").getJsonObject(0).getJsonObject("cost").getDouble("amount"), 0.001);
+      assertEquals("EUR", body.getJsonArray("estimates").getJsonObject(0).getJsonObject("cost").getString("currency"));
+      JsonObject queue = server.http.get("/api/queue").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject().getJsonObject("queue");
+      assertEquals(0, queue.getJsonObject("data").getInteger("queue_length") + queue.getJsonObject("data").getJsonArray("running").size(),
+          "nothing was queued");
+      HttpResponse<Buffer> badLimit = post(server, "/api/tasks", "dear.txt", text, Map.of("max_cost", "cheap"));
+      assertEquals(400, badLimit.statusCode());
+
+      HttpResponse<Buffer> accepted = post(server, "/api/tasks", "dear.txt", text, Map.of("max_cost", "39.5"));
+      assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
+
+      Throwable busRefused = vertx.eventBus().request("translive.tasks.submit", Buffer.buffer(text),
+          new DeliveryOptions().addHeader("filename", "dear.txt").addHeader("max_cost", "1")).transform(Future::succeededFuture)
+          .await(10, TimeUnit.SECONDS).cause();
+      assertTrue(busRefused instanceof ReplyException r && r.failureCode() == 400, "bus submit over max_cost: " + busRefused);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void anUnreadableDocumentIsRefusedAndNotKept(Vertx vertx) throws Exception {
     TestServer server = TestServer.start(vertx, dataDir, Map.of()).await(20, TimeUnit.SECONDS);
     try {
@@ -116,10 +150,15 @@ class EstimateTest {
 
   private static HttpResponse<Buffer> post(TestServer server, String name, String content, Map<String, String> fields)
       throws Exception {
+    return post(server, "/api/estimate", name, content, fields);
+  }
+
+  private static HttpResponse<Buffer> post(TestServer server, String path, String name, String content, Map<String, String> fields)
+      throws Exception {
     MultipartForm form = MultipartForm.create();
     fields.forEach(form::attribute);
     form.binaryFileUpload("file", name, Buffer.buffer(content), "application/octet-stream");
-    return server.http.post("/api/estimate").sendMultipartForm(form).await(30, TimeUnit.SECONDS);
+    return server.http.post(path).sendMultipartForm(form).await(30, TimeUnit.SECONDS);
   }
 
   private static JsonObject busEstimate(Vertx vertx, String name, String content) throws Exception {
