@@ -100,18 +100,23 @@ public final class Internal {
     }
   }
 
-  /** A translator to the queue owner ({@link Addresses#QUEUE_FINISHED}): how a task ended. */
+  /**
+   * A translator to the queue owner ({@link Addresses#QUEUE_FINISHED}): how a task ended.
+   * {@code throughputSeconds}: the translating time its characters cost at the measured throughput
+   * (each batch's call time over the calls in flight), without the start and the drain of the pipeline.
+   */
   public record Report(String taskId, Stage status, String message, String error, String translator,
-      int translatedSegments, double translateSeconds, long translatedCharacters) {
+      int translatedSegments, double translateSeconds, long translatedCharacters, double throughputSeconds) {
     public Report(String taskId, Stage status, String message, String error, String translator, int translatedSegments,
         double translateSeconds) {
-      this(taskId, status, message, error, translator, translatedSegments, translateSeconds, 0);
+      this(taskId, status, message, error, translator, translatedSegments, translateSeconds, 0, 0);
     }
 
     public JsonObject toJson() {
       return new JsonObject().put("task_id", taskId).put("status", status.wire()).put("message", message)
           .put("error", error).put("translator", translator).put("translated_segments", translatedSegments)
-          .put("translate_seconds", translateSeconds).put("translated_characters", translatedCharacters);
+          .put("translate_seconds", translateSeconds).put("translated_characters", translatedCharacters)
+          .put("throughput_seconds", throughputSeconds);
     }
 
     /** @throws TransliveException (400) when the report names no task or no final status */
@@ -122,7 +127,7 @@ public final class Internal {
       }
       return new Report(required(json, "task_id"), status, json.getString("message"), json.getString("error"),
           json.getString("translator"), json.getInteger("translated_segments", 0), json.getDouble("translate_seconds", 0.0),
-          json.getLong("translated_characters", 0L));
+          json.getLong("translated_characters", 0L), json.getDouble("throughput_seconds", 0.0));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.translive.http;
 import dev.translive.bus.Addresses;
 import dev.translive.bus.ErrorCode;
 import dev.translive.config.AppConfig;
+import dev.translive.queue.Estimates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -65,22 +66,17 @@ final class EstimateRoute {
    */
   static io.vertx.core.Handler<RoutingContext> maxCostGuard(Vertx vertx, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
     return ctx -> {
-      String field = ctx.request().formAttributes().get("max_cost");
-      if (field == null || field.isBlank() || ctx.fileUploads().isEmpty()) {
+      Double limit;
+      try {
+        limit = Estimates.maxCost(ctx.request().formAttributes().get("max_cost"));
+      } catch (RuntimeException e) {
+        fail.accept(ctx, e);
+        return;
+      }
+      if (limit == null || ctx.fileUploads().isEmpty()) {
         ctx.next();
         return;
       }
-      double maxCost;
-      try {
-        maxCost = Double.parseDouble(field.trim());
-      } catch (NumberFormatException e) {
-        maxCost = -1;
-      }
-      if (!(maxCost >= 0) || Double.isInfinite(maxCost)) {
-        fail.accept(ctx, ErrorCode.BAD_REQUEST.error("max_cost must be a number of at least 0"));
-        return;
-      }
-      double limit = maxCost;
       estimates(ctx, vertx).onSuccess(estimates -> {
         String over = overMaxCost(estimates, limit);
         if (over == null) {
@@ -95,13 +91,11 @@ final class EstimateRoute {
   }
 
   /** Why the estimates are over {@code maxCost}, or null when none is. */
-  static String overMaxCost(JsonArray estimates, double maxCost) {
+  private static String overMaxCost(JsonArray estimates, double maxCost) {
     for (int i = 0; i < estimates.size(); i++) {
-      JsonObject e = estimates.getJsonObject(i);
-      JsonObject cost = e.getJsonObject("cost");
-      if (cost != null && cost.getDouble("amount", 0.0) > maxCost) {
-        return "'" + e.getString("filename") + "' would cost about " + cost.getDouble("amount") + " " + cost.getString("currency")
-            + ", more than max_cost " + maxCost + "; nothing was queued";
+      String over = Estimates.overMaxCost(estimates.getJsonObject(i), maxCost);
+      if (over != null) {
+        return over;
       }
     }
     return null;

@@ -15,7 +15,7 @@ import java.util.Map;
  * deleted; the duration is its characters not remembered times the pace the queue would use, and
  * the start is the queue's wait simulation with the document at the back.
  */
-final class Estimates {
+public final class Estimates {
   /** Characters per token, roughly, for text in Latin scripts: an estimate, said to be one. */
   static final double CHARACTERS_PER_TOKEN = 4.0;
 
@@ -70,26 +70,50 @@ final class Estimates {
   Future<Void> withinMaxCost(Message<Object> msg) {
     String field = msg.body() instanceof JsonObject json && json.getValue("max_cost") != null
         ? String.valueOf(json.getValue("max_cost")) : msg.headers().get("max_cost");
-    if (field == null || field.isBlank()) {
+    Double limit;
+    try {
+      limit = maxCost(field);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (limit == null) {
       return Future.succeededFuture();
     }
-    double maxCost;
-    try {
-      maxCost = Double.parseDouble(field.trim());
-    } catch (NumberFormatException e) {
-      maxCost = -1;
-    }
-    if (!(maxCost >= 0) || Double.isInfinite(maxCost)) {
-      return Future.failedFuture(ErrorCode.BAD_REQUEST.error("max_cost must be a number of at least 0"));
-    }
-    double limit = maxCost;
     return estimate(msg).compose(estimate -> {
-      JsonObject cost = estimate.getJsonObject("cost");
-      return cost == null || cost.getDouble("amount") <= limit ? Future.<Void>succeededFuture()
-          : Future.<Void>failedFuture(ErrorCode.BAD_REQUEST.error("'" + estimate.getString("filename") + "' would cost about "
-              + cost.getDouble("amount") + " " + cost.getString("currency") + ", more than max_cost " + limit
-              + "; nothing was queued (estimate: " + estimate.encode() + ")"));
+      String over = overMaxCost(estimate, limit);
+      return over == null ? Future.<Void>succeededFuture()
+          : Future.<Void>failedFuture(ErrorCode.BAD_REQUEST.error(over + " (estimate: " + estimate.encode() + ")"));
     });
+  }
+
+  /**
+   * The {@code max_cost} a client sent, null when it sent none.
+   *
+   * @throws dev.translive.bus.TransliveException (400) when it is not a number of at least 0
+   */
+  public static Double maxCost(String field) {
+    if (field == null || field.isBlank()) {
+      return null;
+    }
+    try {
+      double value = Double.parseDouble(field.trim());
+      if (value >= 0 && !Double.isInfinite(value)) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw ErrorCode.BAD_REQUEST.error("max_cost must be a number of at least 0");
+  }
+
+  /** Why an estimate is over {@code maxCost}, or null when it is not (no price: no cost). */
+  public static String overMaxCost(JsonObject estimate, double maxCost) {
+    JsonObject cost = estimate.getJsonObject("cost");
+    if (cost == null || cost.getDouble("amount", 0.0) <= maxCost) {
+      return null;
+    }
+    return "'" + estimate.getString("filename") + "' would cost about " + cost.getDouble("amount") + " "
+        + cost.getString("currency") + ", more than max_cost " + maxCost + "; nothing was queued";
   }
 
   static long tokens(long characters) {

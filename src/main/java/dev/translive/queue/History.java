@@ -70,7 +70,9 @@ final class History {
       JsonObject e = it.next();
       long translated = e.getLong("translated_characters", 0L);
       if ("completed".equals(e.getString("status")) && translated > 0 && like.test(e)) {
-        seconds += e.getDouble("translate_seconds", 0.0);
+        // The throughput, not the wall time: a pipeline's start and drain happen once per task, not per character.
+        double throughput = e.getDouble("throughput_seconds", 0.0);
+        seconds += throughput > 0 ? throughput : e.getDouble("translate_seconds", 0.0);
         characters += translated;
         used++;
       }

@@ -141,6 +141,7 @@ final class QueueViews {
         .put("status", task.status())
         .put("total_segments", task.spec.totalSegments())
         .put("translated_characters", report.translatedCharacters())
+        .put("throughput_seconds", report.throughputSeconds())
         .put("translated_segments", report.translatedSegments())
         .put("translate_seconds", report.translateSeconds())
         .put("duration_seconds", machine.durationSeconds(task))

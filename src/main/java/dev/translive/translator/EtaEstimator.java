@@ -36,6 +36,7 @@ final class EtaEstimator {
   private long windowCharacters;
   /** (characters, seconds of throughput) of each batch in the window. */
   private final ArrayDeque<double[]> window = new ArrayDeque<>();
+  private double throughputSeconds;
   private long toTranslate;
   private long translatingSince = -1;
   private long done;
@@ -89,6 +90,7 @@ final class EtaEstimator {
       return;
     }
     double[] batch = {characters, callSeconds / Math.max(1, inFlight)};
+    throughputSeconds += batch[1];
     window.addLast(batch);
     windowCharacters += characters;
     windowSeconds += batch[1];
@@ -107,6 +109,11 @@ final class EtaEstimator {
     }
     double trust = priorMeasured ? Math.min(1.0, window.size() / (double) FULL_TRUST_COMPLETIONS) : 1.0;
     return trust * measured + (1 - trust) * priorSecondsPerCharacter;
+  }
+
+  /** The time every batch so far cost at the measured throughput (see {@link #completed(long, double, int)}). */
+  double throughputSeconds() {
+    return throughputSeconds;
   }
 
   /** The pace this task measures (seconds per character), null before a batch is done. */

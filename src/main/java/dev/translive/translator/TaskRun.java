@@ -95,6 +95,10 @@ final class TaskRun {
     eta.prior(perCharacterPriorKnown ? secondsPerCharacter : pace * spec.totalSegments() / characters, perCharacterPriorKnown);
   }
 
+  double throughputSeconds() {
+    return eta.throughputSeconds();
+  }
+
   /** The pace this task measures (seconds per character), null until it has measured. */
   Double livePace() {
     return eta.livePace();

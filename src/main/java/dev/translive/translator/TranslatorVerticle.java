@@ -170,7 +170,8 @@ public final class TranslatorVerticle extends VerticleBase {
     }
     double duration = (System.currentTimeMillis() - run.startedAt) / 1000.0;
     Internal.Report report = new Internal.Report(run.spec.taskId(), outcome.stage(), outcome.message(), outcome.error(),
-        translatorId, run.translatedByEngine, run.translateSeconds(), run.translatedCharacters);
+        translatorId, run.translatedByEngine, run.translateSeconds(), run.translatedCharacters,
+        run.throughputSeconds());
     // The queue learns first, so a client that reacts to task_completed finds the result ready;
     // task_completed goes out after the first attempt either way, so clients never wait on a failover.
     String taskId = run.spec.taskId();
