@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   public static final String TOKEN_HEADER = "X-Task-Token";
+  /** Where the browser bridge (SockJS) is mounted; the page learns it from GET /api/bridge. */
+  public static final String BRIDGE_PATH = "/eventbus";
 
   private final AppConfig config;
   private final TaskIntake intake;
@@ -89,15 +91,15 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
     router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
+    router.get("/api/bridge").handler(ctx -> json(ctx, 200, bridgeDescription()));
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(health));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
 
     // The live bridge comes from the progress layer; its routes go before the catch-all static handler.
-    Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, "/eventbus", config.bridge(), bridges,
+    Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, BRIDGE_PATH, config.bridge(), bridges,
         "/vendor/sockjs.min.js").onSuccess(b -> bridge = b);
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.error("no such API path: " + ctx.request().path())));
-    Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
-    router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webroot.toString()).setCachingEnabled(false));
+    router.route().handler(staticFiles());
     router.route().failureHandler(this::failure);
 
     HttpServerOptions options = new HttpServerOptions()
@@ -121,6 +123,26 @@ public final class HttpVerticle extends VerticleBase {
       bridge.close();
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * The page: from {@code http.webroot} when that directory exists (edit without rebuilding), else
+   * the copy packaged in the jar, so the jar serves the page from whatever directory it starts in.
+   */
+  private StaticHandler staticFiles() {
+    Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
+    if (java.nio.file.Files.isDirectory(webroot)) {
+      LOG.info("Page served from {}", webroot);
+      return StaticHandler.create(FileSystemAccess.ROOT, webroot.toString()).setCachingEnabled(false);
+    }
+    LOG.info("Page served from the jar ({} does not exist)", webroot);
+    return StaticHandler.create(FileSystemAccess.RELATIVE, "webroot");
+  }
+
+  /** The bridge path and public addresses, so the page does not repeat them (GET /api/bridge). */
+  private static JsonObject bridgeDescription() {
+    return new JsonObject().put("path", BRIDGE_PATH).put("addresses", new JsonObject()
+        .put("progress", Addresses.PROGRESS).put("queue", Addresses.QUEUE).put("snapshot", Addresses.SNAPSHOT));
   }
 
   /** The bound port (the configured one, or the one picked when it was 0). */

@@ -85,7 +85,8 @@ class PageSafetyAndLayoutTest {
       assertEquals("zh-CN", browser.js("return document.documentElement.lang"));
       assertEquals("正在翻译", browser.find("#running-title").getText());
       assertEquals("实时连接", browser.find("#connection-text").getText());
-      assertTrue(browser.find(".running-task .stage-label").getText().matches("翻译中|提取文本|查找重复文本|生成文档"));
+      assertTrue(browser.find(".running-task .stage-label").getText().matches("(翻译中|读取文档|查找重复内容|生成译文文档)(：第 [\\d,]+ / [\\d,]+ 段)?"),
+        browser.find(".running-task .stage-label").getText());
       assertTrue(browser.<Long>js("return document.documentElement.scrollWidth") <= 360, "no horizontal scrollbar in Chinese either");
       browser.screenshot("8-narrow-chinese");
 
@@ -93,6 +94,91 @@ class PageSafetyAndLayoutTest {
       browser.await(d -> "翻译文档".equals(browser.find("#upload-title").getText()));
       browser.find("#language-toggle").click();
       browser.await(d -> "Translate documents".equals(browser.find("#upload-title").getText()));
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Every text of the Chinese page is Chinese: a script walks what is visible (text, labels, titles)
+   * and reports Latin-letter words other than file names, engine ids, language codes, format names,
+   * the product name and MB.
+   */
+  @Test
+  void chinesePageHasNoEnglishLeft(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of());
+    server.submitText("finished-first.txt", TestServer.sentences(3)).await(10, TimeUnit.SECONDS);
+    server.submitText("running-long.txt", TestServer.sentences(300)).await(10, TimeUnit.SECONDS);
+    server.submitText("waiting-other.txt", TestServer.sentences(5)).await(10, TimeUnit.SECONDS);
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.upload(textFile(files, "my-own.txt", 5), textFile(files, "not-a-document.exe", 1));
+      String taskId = newestMyTask(browser);
+      browser.await(d -> TranslivePage.queueItem(browser, taskId) != null
+          && browser.find("#upload-status").getText().contains("not-a-document.exe"));
+      browser.await(d -> !browser.findAll(".running-task .eta").isEmpty() && !browser.findAll("#history-chart rect").isEmpty());
+
+      browser.find("#language-toggle").click();
+      browser.await(d -> "翻译文档".equals(browser.find("#upload-title").getText()));
+      browser.screenshot("9-chinese");
+      List<String> english = browser.js("""
+          const allowed = new Set(['translive', 'mb', 'txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf']);
+          for (const o of document.querySelectorAll('#engine-select option, #source-select option, #target-select option')) {
+            allowed.add(o.value.toLowerCase());
+          }
+          const names = [...document.querySelectorAll('.task-name'), ...document.querySelectorAll('#history-chart title')]
+            .map(n => n.textContent.split(':')[0]).concat(['not-a-document.exe', 'my-own.txt']);
+          const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+          const texts = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const el = n.parentElement;
+            if (el.closest('[data-verbatim], [lang="en"], script, style') || !visible(el)) continue;
+            texts.push(n.textContent);
+          }
+          for (const el of document.querySelectorAll('[aria-label], [title]')) {
+            if (!visible(el) || el.closest('[lang="en"]')) continue;
+            texts.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '');
+          }
+          const found = [];
+          for (let text of texts) {
+            for (const name of names) text = text.split(name).join(' ');
+            for (const word of text.match(/[A-Za-z][A-Za-z'-]*/g) || []) {
+              if (!allowed.has(word.toLowerCase())) found.push(word + ' in "' + text.trim().slice(0, 60) + '"');
+            }
+          }
+          return found;""");
+      assertTrue(english.isEmpty(), "English left on the Chinese page: " + english);
+      assertFalse(browser.find("body").getText().contains("约 约"), "\"about\" said once");
+      List<String> missing = browser.js("return import('/js/i18n.js').then(m => m.missingKeys())");
+      assertTrue(missing.isEmpty(), "texts without a translation: " + missing);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One unsupported file in a selection: the others are uploaded, the refused one is named with the reason. */
+  @Test
+  void selectionWithAnUnsupportedFileUploadsTheGoodOnesAndNamesTheRefusedOne(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of("engines.demo.delayMs", 5));
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.upload(textFile(files, "good-one.txt", 3), textFile(files, "photo.exe", 1), textFile(files, "good-two.md", 3));
+      browser.await(d -> browser.findAll("#my-tasks .my-task").size() == 2);
+      String status = browser.await(d -> {
+        String text = browser.find("#upload-status").getText();
+        return text.contains("added to the queue") ? text : null;
+      });
+      assertTrue(status.contains("2 files added to the queue."), status);
+      assertTrue(status.contains("photo.exe was not uploaded: this format is not supported"), status);
+      List<String> names = browser.js("return [...document.querySelectorAll('#my-tasks .task-name')].map(n => n.textContent)");
+      assertEquals(List.of("good-two.md", "good-one.txt"), names, "newest first, both uploaded");
+
+      // The refusal belongs to that selection: changing the settings clears it.
+      TranslivePage.chooseTarget(browser, "fr");
+      browser.await(d -> browser.find("#upload-status").getText().isEmpty());
     } finally {
       server.stop().await(10, TimeUnit.SECONDS);
     }
