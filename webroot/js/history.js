@@ -38,14 +38,15 @@ export function renderHistory() {
   const ended = completed + failed;
   const items = [
     [t('history.count'), String(tasks.length)],
-    [t('history.outcomes'), t('history.outcomeCounts', { completed, failed, cancelled })],
+    [t('history.outcomes'), t('history.outcomeCounts', { completed, failed, cancelled }), null, true],
     [t('history.successRate'), ended > 0 ? Math.round((completed / ended) * 100) + '%' : none, cancelled > 0 ? t('history.successNote') : null],
     [t('history.avgDuration'), formatDuration(stats.average_duration_seconds)],
     [t('history.throughput'), stats.throughput_segments_per_second != null
       ? t('history.segPerSec', { value: stats.throughput_segments_per_second.toFixed(1) }) : none],
   ];
-  $('history-stats').replaceChildren(...items.map(([label, value, note]) =>
-    el('div', { className: 'stat' }, el('dt', {}, label), el('dd', {}, value, note ? el('small', { className: 'stat-note' }, ' (' + note + ')') : null))));
+  $('history-stats').replaceChildren(...items.map(([label, value, note, wide]) =>
+    el('div', { className: wide ? 'stat stat-wide' : 'stat' },
+      el('dt', {}, label), el('dd', {}, value, note ? el('small', { className: 'stat-note' }, ' (' + note + ')') : null))));
   renderChart(tasks.slice(0, CHART_TASKS).reverse());
 }
 

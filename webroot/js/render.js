@@ -119,7 +119,8 @@ function progressShown(task) {
 /** "Translating: 400 / 4,375 segments", formatted here from stage and counts, in the page's language. */
 function stageText(task) {
   const stage = stageLabel(task.stage);
-  if (!task.total_segments) return stage;
+  // Counts mean something once translating starts; before that the stage alone is the truth.
+  if (!task.total_segments || !['translating', 'assembling'].includes(task.stage)) return stage;
   return t('running.segments', { stage, done: formatNumber(task.completed_segments || 0), total: formatNumber(task.total_segments) });
 }
 

@@ -36,14 +36,14 @@ function setStatus(next) {
 
 function renderStatus() {
   const node = $('upload-status');
+  const line = (text, error) => el('span', { className: error ? 'status-line error' : 'status-line' }, text);
   const lines = [];
-  if (status && status.kind === 'sending') lines.push(t('upload.sending', { count: fileCount(status.count), size: formatMegabytes(status.bytes) }));
-  if (status && status.kind === 'queued' && status.queued > 0) lines.push(t('upload.queued', { count: fileCount(status.queued) }));
+  if (status && status.kind === 'sending') lines.push(line(t('upload.sending', { count: fileCount(status.count), size: formatMegabytes(status.bytes) })));
+  if (status && status.kind === 'queued' && status.queued > 0) lines.push(line(t('upload.queued', { count: fileCount(status.queued) })));
   for (const refusal of (status && status.refused) || []) {
-    lines.push(t('upload.refused', { name: refusal.name, reason: refusal.reasonKey ? t(refusal.reasonKey) : refusal.reason }));
+    lines.push(line(t('upload.refused', { name: refusal.name, reason: refusal.reasonKey ? t(refusal.reasonKey) : refusal.reason }), true));
   }
-  node.replaceChildren(...lines.map((line) => el('span', { className: 'status-line' }, line)));
-  node.classList.toggle('error', !!(status && status.refused && status.refused.length));
+  node.replaceChildren(...lines);
 }
 
 async function uploadOne(file, settings) {

@@ -119,6 +119,10 @@ class PageSafetyAndLayoutTest {
           && browser.find("#upload-status").getText().contains("not-a-document.exe"));
       browser.await(d -> !browser.findAll(".running-task .eta").isEmpty() && !browser.findAll("#history-chart rect").isEmpty());
 
+      browser.await(d -> ((String) runningCard(browser, browser.<String>js(
+          "return document.querySelector('.running-task').dataset.taskId")).get("stageText")).startsWith("Translating:"));
+      browser.screenshot("9-english-all-panels");
+
       browser.find("#language-toggle").click();
       browser.await(d -> "翻译文档".equals(browser.find("#upload-title").getText()));
       browser.screenshot("9-chinese");
