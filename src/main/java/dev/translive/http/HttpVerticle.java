@@ -91,7 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
     router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
-    router.get("/api/bridge").handler(ctx -> json(ctx, 200, bridgeDescription()));
+    router.get("/api/bridge").handler(ctx -> json(ctx, 200, ProgressBridge.describe(BRIDGE_PATH, config.bridge())));
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(health));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
 
@@ -132,17 +132,11 @@ public final class HttpVerticle extends VerticleBase {
   private StaticHandler staticFiles() {
     Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
     if (java.nio.file.Files.isDirectory(webroot)) {
-      LOG.info("Page served from {}", webroot);
+      LOG.debug("Page served from {}", webroot);
       return StaticHandler.create(FileSystemAccess.ROOT, webroot.toString()).setCachingEnabled(false);
     }
-    LOG.info("Page served from the jar ({} does not exist)", webroot);
+    LOG.debug("Page served from the jar ({} does not exist)", webroot);
     return StaticHandler.create(FileSystemAccess.RELATIVE, "webroot");
-  }
-
-  /** The bridge path and public addresses, so the page does not repeat them (GET /api/bridge). */
-  private static JsonObject bridgeDescription() {
-    return new JsonObject().put("path", BRIDGE_PATH).put("addresses", new JsonObject()
-        .put("progress", Addresses.PROGRESS).put("queue", Addresses.QUEUE).put("snapshot", Addresses.SNAPSHOT));
   }
 
   /** The bound port (the configured one, or the one picked when it was 0). */

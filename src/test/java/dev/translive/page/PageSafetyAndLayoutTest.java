@@ -238,6 +238,17 @@ class PageSafetyAndLayoutTest {
             filter.acceptQueue({seq: 11}),
           ];""");
       assertEquals(List.of(true, false, false, true, true, true, false, true), accepted);
+
+      // An uncertain estimate (eta_low/eta_high) reads as a range; "about" is said once in both languages.
+      List<String> ranges = browser.js("""
+          return import('/js/i18n.js').then(i18n => {
+            const out = [i18n.formatRange(190, 235), i18n.formatWait(200)];
+            i18n.setLanguage('zh');
+            out.push(i18n.formatRange(190, 235), i18n.formatWait(200));
+            i18n.setLanguage('en');
+            return out;
+          });""");
+      assertEquals(List.of("about 3–4 min left", "starts in about 3 min", "大约还剩 3–4 分钟", "约 3 分钟后开始"), ranges);
     } finally {
       server.stop().await(10, TimeUnit.SECONDS);
     }
