@@ -21,10 +21,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +56,7 @@ class PageConnectionTest {
   void withWebSocketDisabledProgressArrivesOverASockJsFallbackTransport(Vertx vertx) throws Exception {
     TestServer server = startServer(vertx, dataDir, Map.of("bridge.disabledTransports", new JsonArray().add("WEBSOCKET")));
     try (Browser browser = Browser.desktop()) {
-      JsonObject info = server.http.get("/eventbus/info").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
+      JsonObject info = server.http.get("/eventbus/info").putHeader("Connection", "close").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
       assertEquals(false, info.getBoolean("websocket"), "the server really refuses WebSocket: " + info);
       assertEquals(204, sockJsXhrSendStatus(server), "SockJS's XHR send path carries frames to the server");
 
@@ -99,16 +95,13 @@ class PageConnectionTest {
 
   /** SockJS's non-WebSocket transports send by POSTing to .../xhr_send; 204 when the server takes the frame. */
   private static int sockJsXhrSendStatus(TestServer server) throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    String session = "http://127.0.0.1:" + server.port + "/eventbus/000/probe" + System.nanoTime();
-    HttpResponse<String> opened = http.send(HttpRequest.newBuilder(URI.create(session + "/xhr"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals("o", opened.body().trim(), "SockJS XHR polling opens a session");
-    HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(session + "/xhr_send"))
-        .header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString("[\"{\\\"type\\\":\\\"ping\\\"}\"]")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return sent.statusCode();
+    String session = "/eventbus/000/probe" + System.nanoTime();
+    // Each on its own connection: the server may close one after a poll response, racing the client's reuse.
+    String opened = server.http.post(session + "/xhr").putHeader("Connection", "close").send().await(5, TimeUnit.SECONDS).bodyAsString();
+    assertEquals("o", opened.trim(), "SockJS XHR polling opens a session");
+    return server.http.post(session + "/xhr_send").putHeader("Content-Type", "text/plain").putHeader("Connection", "close")
+        .sendBuffer(io.vertx.core.buffer.Buffer.buffer("[\"{\\\"type\\\":\\\"ping\\\"}\"]"))
+        .await(5, TimeUnit.SECONDS).statusCode();
   }
 
   @Test

@@ -229,6 +229,8 @@ class PageLiveProgressTest {
         return n.isEmpty() ? null : n;
       });
       assertEquals(java.util.List.of("Translation finished | notify-me.txt: Completed"), shown);
+      // "1 file added to the queue." is news, not a state: it goes away by itself.
+      browser.await(d -> browser.find("#upload-status").getText().isEmpty());
     } finally {
       server.stop().await(10, TimeUnit.SECONDS);
     }
