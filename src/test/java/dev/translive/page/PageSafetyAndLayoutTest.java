@@ -155,6 +155,13 @@ class PageSafetyAndLayoutTest {
           return found;""");
       assertTrue(english.isEmpty(), "English left on the Chinese page: " + english);
       assertFalse(browser.find("body").getText().contains("约 约"), "\"about\" said once");
+      // With every panel filled: nothing a Content-Security-Policy without 'unsafe-inline' would block.
+      List<String> inline = browser.js("""
+          const found = [...document.querySelectorAll('*')]
+            .filter(e => e.hasAttribute('style') || [...e.attributes].some(a => a.name.startsWith('on')))
+            .map(e => e.outerHTML.slice(0, 80));
+          return found.concat([...document.scripts].filter(s => !s.src).map(s => 'inline script ' + s.text.slice(0, 40)));""");
+      assertTrue(inline.isEmpty(), "inline styles, handlers or scripts: " + inline);
       List<String> missing = browser.js("return import('/js/i18n.js').then(m => m.missingKeys())");
       assertTrue(missing.isEmpty(), "texts without a translation: " + missing);
     } finally {
