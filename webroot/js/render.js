@@ -8,7 +8,7 @@ import {
   t, stageLabel, formatCountdown, formatRange, formatWait, formatDuration, formatDateTime, formatNumber, languageName,
 } from './i18n.js';
 import {
-  getState, isMine, isStale, isLive, runningTasks, queuedTasks, queueLength, myTaskView, etaOf, FINAL_STATUSES,
+  getState, isMine, isStale, runningTasks, queuedTasks, queueLength, myTaskView, etaOf, FINAL_STATUSES,
 } from './store.js';
 
 /** Set by app.js: what the buttons do. */
@@ -185,7 +185,8 @@ function renderMyTasks(running) {
       lastStatus.delete(taskId);
     }
   }
-  const live = isLive();
+  // Before the first connection actions may still work; once the server is known lost they cannot.
+  const live = !isStale();
   let finishedCount = 0;
   state.mine.forEach((task, index) => {
     const view = myTaskView(task, running);

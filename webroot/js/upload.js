@@ -6,10 +6,11 @@
 import { $, el } from './dom.js';
 import { getJson, errorMessage } from './api.js';
 import { t, fileCount, formatMegabytes, languageName } from './i18n.js';
-import { readJson, writeStorage } from './storage.js';
+import { readJson, readStorage, writeStorage } from './storage.js';
 import { addMyTasks, isStale } from './store.js';
 
 const PREFS_KEY = 'translive.uploadPrefs';
+const CLIENT_ID_KEY = 'translive.clientId';
 const ACCEPTED_EXTENSIONS = ['txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf'];
 /** A success note goes away after this long; refusals stay until the next upload or settings change. */
 const SUCCESS_NOTE_MS = 6000;
@@ -46,12 +47,22 @@ function renderStatus() {
   node.replaceChildren(...lines);
 }
 
+/** This browser's id for fair share between submitters (X-Client-Id, contract extension); not a secret. */
+function clientId() {
+  let id = readStorage(CLIENT_ID_KEY);
+  if (!id) {
+    id = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now();
+    writeStorage(CLIENT_ID_KEY, id);
+  }
+  return id;
+}
+
 async function uploadOne(file, settings) {
   const form = new FormData();
   form.append('file', file, file.name);
   for (const [name, value] of Object.entries(settings)) if (value) form.append(name, value);
   try {
-    const result = await getJson('/api/tasks', { method: 'POST', body: form });
+    const result = await getJson('/api/tasks', { method: 'POST', body: form, headers: { Accept: 'application/json', 'X-Client-Id': clientId() } });
     if (result.status === 202 && result.body && Array.isArray(result.body.tasks)) return { tasks: result.body.tasks };
     return { refused: { name: file.name, reason: errorMessage(result) } };
   } catch (err) {
