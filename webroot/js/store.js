@@ -128,7 +128,13 @@ export function applyQueue(message) {
   if (!message || message.type !== 'queue_update') return false;
   if (state.queue && !isNewer(message.seq, state.queue.seq)) return false;
   const data = message.data || {};
-  state.queue = { seq: message.seq, running: data.running || [], queued: data.queued || [], queue_length: data.queue_length || 0 };
+  state.queue = {
+    seq: message.seq,
+    running: data.running || [],
+    queued: data.queued || [],
+    queue_length: data.queue_length || 0,
+    concurrency: typeof data.concurrency === 'number' && data.concurrency > 0 ? data.concurrency : null,
+  };
   for (const entry of state.queue.running) {
     const m = state.tasks.get(entry.task_id);
     if (!(m && m.progress && isNewer(m.seq, message.seq))) anchorEta(entry.task_id, entry);
@@ -194,6 +200,35 @@ export function etaOf(taskId) {
  * broadcast does not mention it (finished long ago, or queued beyond the broadcast head).
  */
 export function phaseOf(taskId) {
+  const phase = announcedPhase(taskId);
+  return phase === 'running' && !runningIds().includes(taskId) ? null : phase;
+}
+
+/**
+ * The running tasks that fit the slots. Ends and starts come from different publishers, so the
+ * next task's task_started may arrive before the previous one's task_completed: with every slot
+ * taken, a newer start proves that the task known least recently has ended, and it is no longer
+ * shown as running (its task_completed or the next queue_update confirms it).
+ */
+function runningIds() {
+  const queueSeq = state.queue ? state.queue.seq : undefined;
+  const ids = ((state.queue && state.queue.running) || []).map((x) => x.task_id);
+  for (const [taskId, message] of state.tasks) {
+    if (!ids.includes(taskId) && !message.completed && isNewer(message.seq, queueSeq)) ids.push(taskId);
+  }
+  const running = ids.filter((taskId) => announcedPhase(taskId) === 'running');
+  const slots = state.queue && state.queue.concurrency;
+  if (!slots || running.length <= slots) return running;
+  const lastHeard = (taskId) => {
+    const message = state.tasks.get(taskId);
+    const listed = state.queue.running.some((x) => x.task_id === taskId) ? queueSeq : -Infinity;
+    return Math.max(listed, message && typeof message.seq === 'number' ? message.seq : -Infinity);
+  };
+  const kept = new Set(running.slice().sort((a, b) => lastHeard(b) - lastHeard(a)).slice(0, slots));
+  return running.filter((taskId) => kept.has(taskId));
+}
+
+function announcedPhase(taskId) {
   const message = state.tasks.get(taskId);
   const queueSeq = state.queue ? state.queue.seq : undefined;
   if (message && (state.queue == null || isNewer(message.seq, queueSeq))) {
@@ -211,12 +246,7 @@ export function phaseOf(taskId) {
 export function runningTasks() {
   const result = new Map();
   const queueSeq = state.queue ? state.queue.seq : undefined;
-  const candidates = ((state.queue && state.queue.running) || []).map((x) => x.task_id);
-  for (const [taskId, message] of state.tasks) {
-    if (!candidates.includes(taskId) && !message.completed && isNewer(message.seq, queueSeq)) candidates.push(taskId);
-  }
-  for (const taskId of candidates) {
-    if (phaseOf(taskId) !== 'running') continue;
+  for (const taskId of runningIds()) {
     const entry = ((state.queue && state.queue.running) || []).find((x) => x.task_id === taskId) || { task_id: taskId };
     const message = state.tasks.get(taskId);
     const live = (message && message.progress) || {};

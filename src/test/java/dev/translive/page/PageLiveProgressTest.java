@@ -178,6 +178,49 @@ class PageLiveProgressTest {
     }
   }
 
+  /**
+   * The panels never disagree with what the page was told: checked after every message has been
+   * rendered (a microtask queued behind the page's own render), never a task both waiting and
+   * running, never a finished one in either list, never two running cards with one slot.
+   */
+  @Test
+  void panelsNeverShowAStateThatIsOver(Vertx vertx) throws Exception {
+    TestServer server = startServer(vertx, dataDir, Map.of("engines.demo.delayMs", 20));
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      browser.js("""
+          window.__violations = []; window.__checks = 0; window.__finished = new Set(); window.__started = new Set();
+          const ids = (css) => [...document.querySelectorAll(css)].map(e => e.dataset.taskId);
+          const check = (why) => queueMicrotask(() => {
+            window.__checks++;
+            const running = ids('.running-task'), queued = ids('#queue-list .queue-item');
+            const say = (what) => window.__violations.push(what + ' after ' + why);
+            if (running.length > 1) say('two running cards ' + running);
+            for (const id of running) if (queued.includes(id)) say(id + ' running and waiting');
+            for (const id of running.concat(queued)) if (window.__finished.has(id)) say(id + ' shown after it finished');
+            for (const id of queued) if (window.__started.has(id)) say(id + ' waiting after it started');
+          });
+          progressClient.subscribeToProgress(m => {
+            if (m.type === 'task_completed') window.__finished.add(m.task_id);
+            if (m.type === 'task_started') window.__started.add(m.task_id);
+            check(m.type + ' ' + m.task_id);
+          });
+          progressClient.subscribeToQueue(m => check('queue_update ' + m.seq));""");
+      String last = null;
+      for (int i = 1; i <= 8; i++) {
+        last = server.submitText("burst-" + i + ".txt", TestServer.sentences(4)).await(10, TimeUnit.SECONDS).getString("task_id");
+      }
+      server.awaitFinished(last).await(60, TimeUnit.SECONDS);
+      browser.await(d -> browser.<Long>js("return window.__finished.size") == 8L);
+      browser.await(d -> browser.findAll(".running-task, #queue-list .queue-item").isEmpty());
+      assertEquals(List.of(), browser.js("return window.__violations"));
+      assertTrue(browser.<Long>js("return window.__checks") >= 16, "every start and end was checked");
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void ownTaskBeyondTheBroadcastHeadOfTheQueueStillShowsItsPosition(Vertx vertx) throws Exception {
     TestServer server = startServer(vertx, dataDir, Map.of("queue.broadcastLimit", 2));
