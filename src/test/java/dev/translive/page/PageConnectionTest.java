@@ -3,6 +3,7 @@ package dev.translive.page;
 import static dev.translive.page.TranslivePage.awaitConnected;
 import static dev.translive.page.TranslivePage.myTaskStatus;
 import static dev.translive.page.TranslivePage.newestMyTask;
+import static dev.translive.page.TranslivePage.onLivePage;
 import static dev.translive.page.TranslivePage.progressOf;
 import static dev.translive.page.TranslivePage.runningCard;
 import static dev.translive.page.TranslivePage.slow;
@@ -138,10 +139,7 @@ class PageConnectionTest {
 
   @Test
   void pageRestoredFromTheBackForwardCacheReconnectsAndCatchesUp(Vertx vertx) throws Exception {
-    TestServer server = startServer(vertx, dataDir, Map.of());
-    try (Browser browser = Browser.desktop()) {
-      browser.open(server.port);
-      awaitConnected(browser);
+    onLivePage(vertx, dataDir, Map.of(), (server, browser) -> {
       browser.js("window.__states = []; progressClient.subscribeToConnection(c => window.__states.push(c.state));");
       browser.upload(textFile(files, "finished-while-away.txt", 20));
       String taskId = newestMyTask(browser);
@@ -158,9 +156,7 @@ class PageConnectionTest {
       List<String> states = browser.js("return window.__states");
       assertTrue(states.lastIndexOf("reconnecting") > 0 && states.lastIndexOf("connected") > states.lastIndexOf("reconnecting"),
           "reconnecting, then connected: " + states);
-    } finally {
-      server.stop().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   /**

@@ -5,6 +5,7 @@ import static dev.translive.page.TranslivePage.chooseTarget;
 import static dev.translive.page.TranslivePage.myTaskStatus;
 import static dev.translive.page.TranslivePage.myTaskText;
 import static dev.translive.page.TranslivePage.newestMyTask;
+import static dev.translive.page.TranslivePage.onLivePage;
 import static dev.translive.page.TranslivePage.progressOf;
 import static dev.translive.page.TranslivePage.queueItem;
 import static dev.translive.page.TranslivePage.runningCard;
@@ -185,10 +186,7 @@ class PageLiveProgressTest {
    */
   @Test
   void panelsNeverShowAStateThatIsOver(Vertx vertx) throws Exception {
-    TestServer server = startServer(vertx, dataDir, Map.of("engines.demo.delayMs", 20));
-    try (Browser browser = Browser.desktop()) {
-      browser.open(server.port);
-      awaitConnected(browser);
+    onLivePage(vertx, dataDir, Map.of("engines.demo.delayMs", 20), (server, browser) -> {
       browser.js("""
           window.__violations = []; window.__checks = 0; window.__finished = new Set(); window.__started = new Set();
           const ids = (css) => [...document.querySelectorAll(css)].map(e => e.dataset.taskId);
@@ -216,9 +214,7 @@ class PageLiveProgressTest {
       browser.await(d -> browser.findAll(".running-task, #queue-list .queue-item").isEmpty());
       assertEquals(List.of(), browser.js("return window.__violations"));
       assertTrue(browser.<Long>js("return window.__checks") >= 16, "every start and end was checked");
-    } finally {
-      server.stop().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
@@ -281,10 +277,7 @@ class PageLiveProgressTest {
 
   @Test
   void cancelFromThePageStopsTheRunningTask(Vertx vertx) throws Exception {
-    TestServer server = startServer(vertx, dataDir, Map.of());
-    try (Browser browser = Browser.desktop()) {
-      browser.open(server.port);
-      awaitConnected(browser);
+    onLivePage(vertx, dataDir, Map.of(), (server, browser) -> {
       browser.upload(textFile(files, "too-long.txt", 300));
       String taskId = newestMyTask(browser);
       browser.await(d -> {
@@ -305,9 +298,7 @@ class PageLiveProgressTest {
       assertEquals("cancelled", server.task(taskId).await(5, TimeUnit.SECONDS).getString("status"));
       assertTrue(browser.findAll(".my-task[data-task-id='" + taskId + "'] .cancel-button").isEmpty(), "nothing left to cancel");
       browser.screenshot("3-cancelled");
-    } finally {
-      server.stop().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test

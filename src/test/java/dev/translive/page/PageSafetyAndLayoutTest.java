@@ -3,6 +3,7 @@ package dev.translive.page;
 import static dev.translive.page.TranslivePage.awaitConnected;
 import static dev.translive.page.TranslivePage.myTaskStatus;
 import static dev.translive.page.TranslivePage.newestMyTask;
+import static dev.translive.page.TranslivePage.onLivePage;
 import static dev.translive.page.TranslivePage.runningCard;
 import static dev.translive.page.TranslivePage.startServer;
 import static dev.translive.page.TranslivePage.textFile;
@@ -35,10 +36,7 @@ class PageSafetyAndLayoutTest {
 
   @Test
   void hostileFileNameIsShownAsTextEverywhere(Vertx vertx) throws Exception {
-    TestServer server = startServer(vertx, dataDir, Map.of("engines.demo.delayMs", 60));
-    try (Browser browser = Browser.desktop()) {
-      browser.open(server.port);
-      awaitConnected(browser);
+    onLivePage(vertx, dataDir, Map.of("engines.demo.delayMs", 60), (server, browser) -> {
       browser.upload(textFile(files, HOSTILE_NAME, 20));
       String taskId = newestMyTask(browser);
       // The name as the server keeps it: Netty's multipart decoder turns '=' (and ':', ',', ';') into spaces,
@@ -57,9 +55,7 @@ class PageSafetyAndLayoutTest {
       assertEquals(0L, browser.<Long>js("return document.querySelectorAll('img').length"), "no element was made from the name");
       assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert(), "no script ran");
       browser.screenshot("7-hostile-name-done");
-    } finally {
-      server.stop().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
@@ -172,10 +168,7 @@ class PageSafetyAndLayoutTest {
   /** One unsupported file in a selection: the others are uploaded, the refused one is named with the reason. */
   @Test
   void selectionWithAnUnsupportedFileUploadsTheGoodOnesAndNamesTheRefusedOne(Vertx vertx) throws Exception {
-    TestServer server = startServer(vertx, dataDir, Map.of("engines.demo.delayMs", 5));
-    try (Browser browser = Browser.desktop()) {
-      browser.open(server.port);
-      awaitConnected(browser);
+    onLivePage(vertx, dataDir, Map.of("engines.demo.delayMs", 5), (server, browser) -> {
       browser.upload(textFile(files, "good-one.txt", 3), textFile(files, "photo.exe", 1), textFile(files, "good-two.md", 3));
       browser.await(d -> browser.findAll("#my-tasks .my-task").size() == 2);
       String status = browser.await(d -> {
@@ -190,9 +183,7 @@ class PageSafetyAndLayoutTest {
       // The refusal belongs to that selection: changing the settings clears it.
       TranslivePage.chooseTarget(browser, "fr");
       browser.await(d -> browser.find("#upload-status").getText().isEmpty());
-    } finally {
-      server.stop().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test

@@ -18,6 +18,23 @@ final class TranslivePage {
     return TestServer.start(vertx, TestServer.config(dataDir, slow(overrides))).await(20, TimeUnit.SECONDS);
   }
 
+  /** What a test does with a live page: the server and the browser are closed after it, whatever happens. */
+  interface PageScenario {
+    void run(TestServer server, Browser browser) throws Exception;
+  }
+
+  /** A slow server ({@link #slow}) and a desktop browser connected to it, for the length of {@code scenario}. */
+  static void onLivePage(Vertx vertx, Path dataDir, Map<String, Object> overrides, PageScenario scenario) throws Exception {
+    TestServer server = startServer(vertx, dataDir, overrides);
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      scenario.run(server, browser);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   static Map<String, Object> slow(Map<String, Object> overrides) {
     Map<String, Object> all = new HashMap<>(Map.of("engines.demo.delayMs", 150, "engines.demo.batchSize", 1));
     all.putAll(overrides);
