@@ -297,6 +297,9 @@ class PageLiveProgressTest {
       browser.await(d -> runningCard(browser, taskId) == null);
       assertEquals("cancelled", server.task(taskId).await(5, TimeUnit.SECONDS).getString("status"));
       assertTrue(browser.findAll(".my-task[data-task-id='" + taskId + "'] .cancel-button").isEmpty(), "nothing left to cancel");
+      // A cancellation is the user's choice, not a failure.
+      browser.await(d -> browser.find("#history-stats").getText().contains("0 completed, 0 failed, 1 cancelled"));
+      assertFalse(browser.find("#history-stats").getText().contains("0%"), "no success rate made of a cancellation");
       browser.screenshot("3-cancelled");
     });
   }
