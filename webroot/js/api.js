@@ -1,4 +1,5 @@
 /** The page's HTTP calls. Tokens travel in the X-Task-Token header, never in a URL. */
+import { t, hasText } from './i18n.js';
 export async function getJson(url, init) {
   const response = await fetch(url, Object.assign({ cache: 'no-store', headers: { Accept: 'application/json' } }, init));
   let body = null;
@@ -10,9 +11,14 @@ export async function getJson(url, init) {
   return { status: response.status, ok: response.ok, body };
 }
 
-/** The server's own words for a refusal (its messages are written for users), else the status. */
+/**
+ * Why the server refused: its own words (written for users, in English), or the page's text for
+ * the error code where the page's language has one.
+ */
 export function errorMessage(result) {
-  return (result.body && (result.body.message || result.body.error)) || ('HTTP ' + result.status);
+  const code = result.body && result.body.error;
+  if (code && hasText('error.' + code)) return t('error.' + code);
+  return (result.body && (result.body.message || code)) || ('HTTP ' + result.status);
 }
 
 export function taskUrl(taskId, suffix = '') {

@@ -224,8 +224,23 @@ const MESSAGES = {
     'time.minSec': '{m} 分 {s} 秒',
     'size.mb': '{value} MB',
     'pair': '{source} → {target}',
+    // Server refusals by error code; in Chinese these replace the server's English message.
+    'error.bad_request': '请求无效（文件或设置有误）',
+    'error.forbidden': '没有权限（任务令牌不正确）',
+    'error.not_found': '找不到这个任务',
+    'error.conflict': '任务目前的状态不允许这个操作',
+    'error.too_large': '文件太大，超过了服务器允许的大小',
+    'error.unsupported_format': '不支持这种格式',
+    'error.unreadable_document': '无法读取这个文档（文件可能已损坏，或没有可提取的文字）',
+    'error.too_many_requests': '提交太频繁，请稍后再试',
+    'error.internal_error': '服务器出错，请稍后再试',
+    'error.queue_full': '队列已满，请稍后再试',
+    'error.insufficient_storage': '服务器磁盘空间不足',
   },
 };
+
+/** Keys that only some languages need (the others fall back to the server's own words). */
+const OPTIONAL_PREFIXES = ['error.'];
 
 let lang = chooseLanguage();
 
@@ -250,10 +265,16 @@ export function t(key, params) {
   return template.replace(/\{(\w+)\}/g, (m, name) => (params && params[name] !== undefined ? String(params[name]) : m));
 }
 
+/** Whether the current language has its own text for key. */
+export function hasText(key) {
+  return MESSAGES[lang][key] !== undefined;
+}
+
 /** For tests and tooling: every key must exist in both languages. */
 export function missingKeys() {
-  const en = Object.keys(MESSAGES.en);
-  const zh = Object.keys(MESSAGES.zh);
+  const required = (k) => !OPTIONAL_PREFIXES.some((prefix) => k.startsWith(prefix));
+  const en = Object.keys(MESSAGES.en).filter(required);
+  const zh = Object.keys(MESSAGES.zh).filter(required);
   return en.filter((k) => !zh.includes(k)).concat(zh.filter((k) => !en.includes(k)));
 }
 

@@ -5,7 +5,7 @@
  */
 import { $, el } from './dom.js';
 import { getJson, errorMessage } from './api.js';
-import { t, fileCount, formatMegabytes, languageName } from './i18n.js';
+import { t, hasText, fileCount, formatMegabytes, languageName } from './i18n.js';
 import { readJson, readStorage, writeStorage } from './storage.js';
 import { addMyTasks, isStale } from './store.js';
 
@@ -42,7 +42,7 @@ function renderStatus() {
   if (status && status.kind === 'sending') lines.push(line(t('upload.sending', { count: fileCount(status.count), size: formatMegabytes(status.bytes) })));
   if (status && status.kind === 'queued' && status.queued > 0) lines.push(line(t('upload.queued', { count: fileCount(status.queued) })));
   for (const refusal of (status && status.refused) || []) {
-    lines.push(line(t('upload.refused', { name: refusal.name, reason: refusal.reasonKey ? t(refusal.reasonKey) : refusal.reason }), true));
+    lines.push(line(t('upload.refused', { name: refusal.name, reason: refusalReason(refusal) }), true));
   }
   node.replaceChildren(...lines);
 }
@@ -57,6 +57,12 @@ function clientId() {
   return id;
 }
 
+/** In the page's current language where it has a text for the reason (a language switch re-renders it). */
+function refusalReason(refusal) {
+  if (refusal.reasonKey) return t(refusal.reasonKey);
+  return refusal.code && hasText('error.' + refusal.code) ? t('error.' + refusal.code) : refusal.reason;
+}
+
 async function uploadOne(file, settings) {
   const form = new FormData();
   form.append('file', file, file.name);
@@ -64,7 +70,7 @@ async function uploadOne(file, settings) {
   try {
     const result = await getJson('/api/tasks', { method: 'POST', body: form, headers: { Accept: 'application/json', 'X-Client-Id': clientId() } });
     if (result.status === 202 && result.body && Array.isArray(result.body.tasks)) return { tasks: result.body.tasks };
-    return { refused: { name: file.name, reason: errorMessage(result) } };
+    return { refused: { name: file.name, reason: errorMessage(result), code: result.body && result.body.error } };
   } catch (err) {
     return { refused: { name: file.name, reasonKey: 'upload.network' } };
   }

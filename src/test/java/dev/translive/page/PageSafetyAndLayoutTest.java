@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -109,10 +110,11 @@ class PageSafetyAndLayoutTest {
     try (Browser browser = Browser.desktop()) {
       browser.open(server.port);
       awaitConnected(browser);
-      browser.upload(textFile(files, "my-own.txt", 5), textFile(files, "not-a-document.exe", 1));
+      Path broken = Files.writeString(files.resolve("broken.docx"), "not a zip at all");
+      browser.upload(textFile(files, "my-own.txt", 5), textFile(files, "not-a-document.exe", 1), broken);
       String taskId = newestMyTask(browser);
       browser.await(d -> TranslivePage.queueItem(browser, taskId) != null
-          && browser.find("#upload-status").getText().contains("not-a-document.exe"));
+          && browser.find("#upload-status").getText().contains("broken.docx was not uploaded"));
       browser.await(d -> !browser.findAll(".running-task .eta").isEmpty() && !browser.findAll("#history-chart rect").isEmpty());
 
       browser.await(d -> ((String) runningCard(browser, browser.<String>js(
@@ -122,13 +124,15 @@ class PageSafetyAndLayoutTest {
       browser.find("#language-toggle").click();
       browser.await(d -> "翻译文档".equals(browser.find("#upload-title").getText()));
       browser.screenshot("9-chinese");
+      // The server's refusal in the page's language too.
+      assertTrue(browser.find("#upload-status").getText().contains("未上传 broken.docx：不支持这种格式"), browser.find("#upload-status").getText());
       List<String> english = browser.js("""
           const allowed = new Set(['translive', 'mb', 'txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf']);
           for (const o of document.querySelectorAll('#engine-select option, #source-select option, #target-select option')) {
             allowed.add(o.value.toLowerCase());
           }
           const names = [...document.querySelectorAll('.task-name'), ...document.querySelectorAll('#history-chart title')]
-            .map(n => n.textContent.split(':')[0]).concat(['not-a-document.exe', 'my-own.txt']);
+            .map(n => n.textContent.split(':')[0]).concat(['not-a-document.exe', 'my-own.txt', 'broken.docx']);
           const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
           const texts = [];
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -169,7 +173,8 @@ class PageSafetyAndLayoutTest {
   @Test
   void selectionWithAnUnsupportedFileUploadsTheGoodOnesAndNamesTheRefusedOne(Vertx vertx) throws Exception {
     onLivePage(vertx, dataDir, Map.of("engines.demo.delayMs", 5), (server, browser) -> {
-      browser.upload(textFile(files, "good-one.txt", 3), textFile(files, "photo.exe", 1), textFile(files, "good-two.md", 3));
+      Path broken = Files.writeString(files.resolve("broken.docx"), "not a zip at all");
+      browser.upload(textFile(files, "good-one.txt", 3), textFile(files, "photo.exe", 1), broken, textFile(files, "good-two.md", 3));
       browser.await(d -> browser.findAll("#my-tasks .my-task").size() == 2);
       String status = browser.await(d -> {
         String text = browser.find("#upload-status").getText();
@@ -177,6 +182,8 @@ class PageSafetyAndLayoutTest {
       });
       assertTrue(status.contains("2 files added to the queue."), status);
       assertTrue(status.contains("photo.exe was not uploaded: this format is not supported"), status);
+      // Refused by the server (its content is not a .docx): named with the server's reason.
+      assertTrue(status.matches("(?s).*broken\\.docx was not uploaded: [^\\n]*\\.docx.*"), status);
       List<String> names = browser.js("return [...document.querySelectorAll('#my-tasks .task-name')].map(n => n.textContent)");
       assertEquals(List.of("good-two.md", "good-one.txt"), names, "newest first, both uploaded");
 
