@@ -59,7 +59,8 @@ function checkMyTasks() {
     if (!d || d.gone || (store.FINAL_STATUSES.has(d.status) && d.finished_at != null)) continue;
     const phase = store.phaseOf(task.task_id);
     if (phase === 'running' || phase === 'queued') continue;
-    refreshMyTask(task.task_id, store.FINAL_STATUSES.has(phase));
+    // Ended (by message, or a running task the broadcast dropped): ask now; queued far back: now and then.
+    refreshMyTask(task.task_id, store.FINAL_STATUSES.has(phase) || d.status === 'running');
   }
 }
 
