@@ -169,6 +169,7 @@ class PageConnectionTest {
     TestServer first = startServer(vertx, dataDir, Map.of());
     int port = first.port;
     TestServer second = null;
+    boolean firstStopped = false;
     try (Browser browser = Browser.desktop()) {
       browser.open(port);
       awaitConnected(browser);
@@ -182,6 +183,7 @@ class PageConnectionTest {
       assertFalse(staleBannerShown(browser));
 
       first.stop().await(10, TimeUnit.SECONDS);
+      firstStopped = true;
       browser.await(Duration.ofSeconds(2), d -> staleBannerShown(browser));
       assertTrue(browser.<Boolean>js("return document.body.classList.contains('stale')"), "the live panels are dimmed");
       WebElement cancel = browser.find(".my-task[data-task-id='" + interrupted + "'] .cancel-button");
@@ -222,6 +224,9 @@ class PageConnectionTest {
           || "completed".equals(myTaskStatus(browser, fresh)));
       browser.screenshot("6-after-restart");
     } finally {
+      if (!firstStopped) {
+        first.stop().await(10, TimeUnit.SECONDS);
+      }
       if (second != null) {
         second.stop().await(10, TimeUnit.SECONDS);
       }
