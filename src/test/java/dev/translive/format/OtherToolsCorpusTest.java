@@ -173,6 +173,42 @@ class OtherToolsCorpusTest {
     return (e.nameIs("code") || e.nameIs("pre") || e.nameIs("style") || e.nameIs("script"));
   }
 
+  /** Real Apertium, every format: the reader sees real Spanish where the English was. */
+  @org.junit.jupiter.api.Test
+  void realApertiumGivesSpanishInEveryFormat(@TempDir Path apertiumData) throws Exception {
+    assertTrue(Files.exists(Path.of("/usr/share/apertium/modes/eng-spa.mode")), "Apertium is required: scripts/install-deps.sh test");
+    // Its own Vert.x: two deployments in one would wait for each other's queue ownership.
+    Vertx apertiumVertx = Vertx.vertx();
+    TestServer apertium = null;
+    try {
+      apertium = TestServer.start(apertiumVertx, TestServer.config(apertiumData, Map.of("engine", "apertium")))
+          .await(30, TimeUnit.SECONDS);
+      Map<String, List<String>> expected = Map.of(
+          "pandoc.docx", List.of("plantas jóvenes", "Water the young plants"),
+          "pandoc.pptx", List.of("plantas jóvenes", "Water the young plants"),
+          "pandoc.html", List.of("plantas jóvenes", "Water the young plants"),
+          "source.md", List.of("plantas jóvenes", "Water the young plants"),
+          "python-docx.docx", List.of("cuarenta árboles", "forty trees"),
+          "openpyxl.xlsx", List.of("tomates rojos", "Red tomatoes"));
+      for (var file : expected.entrySet()) {
+        byte[] result = ServiceRoundTrip.translate(apertium, file.getKey(), Files.readAllBytes(corpus.resolve(file.getKey())),
+            Map.of()).body().getBytes();
+        String visible = file.getKey().endsWith(".html") || file.getKey().endsWith(".md")
+            ? new String(result, StandardCharsets.UTF_8)
+            : String.join("\n", OoxmlVisibleText.units(result).stream().map(OoxmlVisibleText.Unit::text).toList());
+        String spanish = file.getValue().get(0);
+        String english = file.getValue().get(1);
+        assertTrue(visible.toLowerCase(java.util.Locale.ROOT).contains(spanish), file.getKey() + " has no '" + spanish + "': " + visible);
+        assertTrue(!visible.contains(english), file.getKey() + " still shows '" + english + "': " + visible);
+      }
+    } finally {
+      if (apertium != null) {
+        apertium.stop().await(20, TimeUnit.SECONDS);
+      }
+      apertiumVertx.close().await(20, TimeUnit.SECONDS);
+    }
+  }
+
   private static List<String> tags(Document document) {
     return document.getAllElements().stream().map(e -> e.tagName() + e.attributes().asList().stream()
         .filter(a -> !a.getKey().equals("alt") && !a.getKey().equals("title")).toList()).toList();
