@@ -50,9 +50,9 @@ public class DocxFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
     List<String> segments = new ArrayList<>();
-    try (XWPFDocument document = open(source)) {
+    try (XWPFDocument document = open(source, limits)) {
       for (XWPFParagraph paragraph : translatableParagraphs(document)) {
         segments.add(paragraphText(paragraph));
       }
@@ -60,15 +60,15 @@ public class DocxFormat implements DocumentFormat {
         segments.add(paragraph.text());
       }
     }
-    return new DocxExtraction(source, List.copyOf(segments));
+    return new DocxExtraction(source, List.copyOf(segments), limits);
   }
 
-  private record DocxExtraction(Path source, List<String> segments) implements Extraction {
+  private record DocxExtraction(Path source, List<String> segments, FormatLimits limits) implements Extraction {
     @Override
     public void write(List<String> translations, Path target, boolean bilingual)
         throws IOException, FormatException {
       SegmentText.checkCount(segments, translations);
-      try (XWPFDocument document = open(source)) {
+      try (XWPFDocument document = open(source, limits)) {
         List<XWPFParagraph> paragraphs = translatableParagraphs(document);
         List<OoxmlRuns.Paragraph> charts = chartParagraphs(document);
         if (paragraphs.size() + charts.size() != segments.size()) {
@@ -89,8 +89,8 @@ public class DocxFormat implements DocumentFormat {
     }
   }
 
-  private static XWPFDocument open(Path source) throws IOException, FormatException {
-    return OoxmlPackage.open(source, OoxmlPackage.Kind.WORD, XWPFDocument::new);
+  private static XWPFDocument open(Path source, FormatLimits limits) throws IOException, FormatException {
+    return OoxmlPackage.open(source, OoxmlPackage.Kind.WORD, limits, XWPFDocument::new);
   }
 
   /** Paragraphs with text, in reading order: body, then headers, footers, footnotes, endnotes. */

@@ -65,7 +65,8 @@ public class HtmlFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    limits.checkFileSize(source);
     List<String> segments = units(parse(source)).stream().map(Unit::text).toList();
     return new HtmlExtraction(source, segments);
   }

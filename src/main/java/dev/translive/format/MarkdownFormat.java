@@ -37,10 +37,11 @@ public final class MarkdownFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException {
+    limits.checkFileSize(source);
     TextDecoding.Decoded decoded = TextDecoding.decode(Files.readAllBytes(source));
     List<String[]> lines = TextTemplate.lines(decoded.text());
-    TextTemplate template = new TextTemplate();
+    TextTemplate template = new TextTemplate(limits);
     String openFence = null;
     boolean frontMatter = !lines.isEmpty() && lines.get(0)[0].equals("---");
     boolean previousBlank = true;

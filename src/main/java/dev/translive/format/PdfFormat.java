@@ -6,7 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.io.StringWriter;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -49,29 +53,65 @@ public class PdfFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
     List<List<String>> pages = new ArrayList<>();
-    try (PDDocument document = Loader.loadPDF(source.toFile())) {
-      PDFTextStripper stripper = new PDFTextStripper();
-      stripper.setLineSeparator("\n");
-      stripper.setParagraphStart("");
-      stripper.setParagraphEnd(PARAGRAPH_END);
-      stripper.setPageStart("");
-      stripper.setPageEnd("");
-      for (int page = 1; page <= document.getNumberOfPages(); page++) {
-        stripper.setStartPage(page);
-        stripper.setEndPage(page);
-        pages.add(paragraphs(stripper.getText(document)));
-      }
+    // Streams beyond the buffer go to a temp file, so a large PDF does not fill the heap.
+    try (PDDocument document = Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
+        IOUtils.createTempFileOnlyStreamCache())) {
+      // The page count the file declares is read from the page tree's root: cheap, and checked
+      // before any page is read, so a small file claiming millions of pages costs nothing.
+      limits.checkPages(document.getNumberOfPages());
+      new PageCollector(pages, limits).collect(document);
     } catch (InvalidPasswordException e) {
       throw new FormatException("The PDF is password-protected; remove the password and upload it again", e);
+    } catch (FormatLimits.Exceeded e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      throw new FormatException("The PDF is corrupt or unreadable (" + e.getMessage() + ")", e);
+      throw new FormatException("The PDF is corrupt or unreadable", e);
     }
     if (pages.stream().allMatch(List::isEmpty)) {
       throw new FormatException("The PDF has no text layer (it looks scanned); OCR is not supported");
     }
     return new PdfExtraction(pages);
+  }
+
+  /** Reads all pages in one pass (not one pass per page), stopping as soon as a limit is passed. */
+  private static final class PageCollector extends PDFTextStripper {
+    private final List<List<String>> pages;
+    private final FormatLimits limits;
+    private final StringWriter page = new StringWriter();
+    private long segments;
+    private long characters;
+
+    PageCollector(List<List<String>> pages, FormatLimits limits) {
+      this.pages = pages;
+      this.limits = limits;
+      setLineSeparator("\n");
+      setParagraphStart("");
+      setParagraphEnd(PARAGRAPH_END);
+      setPageStart("");
+      setPageEnd("");
+    }
+
+    void collect(PDDocument document) throws IOException {
+      writeText(document, page);
+    }
+
+    @Override
+    protected void endPage(PDPage pdPage) throws IOException {
+      super.endPage(pdPage);
+      output.flush();
+      List<String> paragraphs = paragraphs(page.toString());
+      page.getBuffer().setLength(0);
+      limits.checkPages(pages.size() + 1L);
+      segments += paragraphs.size();
+      limits.checkSegments(segments);
+      for (String paragraph : paragraphs) {
+        characters += paragraph.length();
+      }
+      limits.checkCharacters(characters);
+      pages.add(paragraphs);
+    }
   }
 
   /** Paragraphs of one page's text, each with its line breaks joined and hyphenation undone. */

@@ -46,20 +46,20 @@ public class PptxFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
-    try (XMLSlideShow show = open(source)) {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    try (XMLSlideShow show = open(source, limits)) {
       List<String> segments = new ArrayList<>(translatableParagraphs(show).stream().map(PptxFormat::paragraphText).toList());
       chartParagraphs(show).forEach(p -> segments.add(p.text()));
-      return new PptxExtraction(source, segments);
+      return new PptxExtraction(source, segments, limits);
     }
   }
 
-  private record PptxExtraction(Path source, List<String> segments) implements Extraction {
+  private record PptxExtraction(Path source, List<String> segments, FormatLimits limits) implements Extraction {
     @Override
     public void write(List<String> translations, Path target, boolean bilingual)
         throws IOException, FormatException {
       SegmentText.checkCount(segments, translations);
-      try (XMLSlideShow show = open(source)) {
+      try (XMLSlideShow show = open(source, limits)) {
         List<XSLFTextParagraph> paragraphs = translatableParagraphs(show);
         List<OoxmlRuns.Paragraph> charts = chartParagraphs(show);
         if (paragraphs.size() + charts.size() != segments.size()) {
@@ -76,8 +76,8 @@ public class PptxFormat implements DocumentFormat {
     }
   }
 
-  private static XMLSlideShow open(Path source) throws IOException, FormatException {
-    return OoxmlPackage.open(source, OoxmlPackage.Kind.PRESENTATION, XMLSlideShow::new);
+  private static XMLSlideShow open(Path source, FormatLimits limits) throws IOException, FormatException {
+    return OoxmlPackage.open(source, OoxmlPackage.Kind.PRESENTATION, limits, XMLSlideShow::new);
   }
 
   private static List<XSLFTextParagraph> translatableParagraphs(XMLSlideShow show) {

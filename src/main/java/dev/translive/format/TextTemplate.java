@@ -17,6 +17,11 @@ final class TextTemplate {
   private final List<Line> lines = new ArrayList<>();
   private final List<String> segments = new ArrayList<>();
   private Line current;
+  private final FormatLimits limits;
+
+  TextTemplate(FormatLimits limits) {
+    this.limits = limits;
+  }
 
   private record Part(String fixed, int segmentIndex) {}
 
@@ -77,6 +82,7 @@ final class TextTemplate {
   }
 
   private void segment(String text) {
+    limits.checkSegments(segments.size() + 1L);
     current.parts.add(new Part(null, segments.size()));
     segments.add(text);
   }

@@ -47,19 +47,19 @@ public class XlsxFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
-    try (XSSFWorkbook workbook = open(source)) {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    try (XSSFWorkbook workbook = open(source, limits)) {
       List<String> segments = texts(workbook).stream().map(OoxmlRuns.Paragraph::text).toList();
-      return new XlsxExtraction(source, segments);
+      return new XlsxExtraction(source, segments, limits);
     }
   }
 
-  private record XlsxExtraction(Path source, List<String> segments) implements Extraction {
+  private record XlsxExtraction(Path source, List<String> segments, FormatLimits limits) implements Extraction {
     @Override
     public void write(List<String> translations, Path target, boolean bilingual)
         throws IOException, FormatException {
       SegmentText.checkCount(segments, translations);
-      try (XSSFWorkbook workbook = open(source)) {
+      try (XSSFWorkbook workbook = open(source, limits)) {
         List<OoxmlRuns.Paragraph> texts = texts(workbook);
         if (texts.size() != segments.size()) {
           throw new FormatException("The .xlsx file changed since it was read; translate it again");
@@ -77,8 +77,8 @@ public class XlsxFormat implements DocumentFormat {
     }
   }
 
-  private static XSSFWorkbook open(Path source) throws IOException, FormatException {
-    return OoxmlPackage.open(source, OoxmlPackage.Kind.WORKBOOK, XSSFWorkbook::new);
+  private static XSSFWorkbook open(Path source, FormatLimits limits) throws IOException, FormatException {
+    return OoxmlPackage.open(source, OoxmlPackage.Kind.WORKBOOK, limits, XSSFWorkbook::new);
   }
 
   /** Every text a reader of the workbook sees, in reading order. */

@@ -14,13 +14,19 @@ import java.util.concurrent.TimeUnit;
 final class ServiceRoundTrip {
   private ServiceRoundTrip() {}
 
-  /** The finished task's result; fails the test unless the task completed. */
-  static HttpResponse<Buffer> translate(TestServer server, String name, byte[] content, Map<String, String> fields)
+  /** The reply to uploading one file. */
+  static HttpResponse<Buffer> submit(TestServer server, String name, byte[] content, Map<String, String> fields)
       throws Exception {
     MultipartForm form = MultipartForm.create();
     fields.forEach(form::attribute);
     form.binaryFileUpload("file", name, Buffer.buffer(content), "application/octet-stream");
-    var accepted = server.http.post("/api/tasks").sendMultipartForm(form).await(30, TimeUnit.SECONDS);
+    return server.http.post("/api/tasks").sendMultipartForm(form).await(60, TimeUnit.SECONDS);
+  }
+
+  /** The finished task's result; fails the test unless the task completed. */
+  static HttpResponse<Buffer> translate(TestServer server, String name, byte[] content, Map<String, String> fields)
+      throws Exception {
+    var accepted = submit(server, name, content, fields);
     assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
     JsonObject task = accepted.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0);
     JsonObject done;
