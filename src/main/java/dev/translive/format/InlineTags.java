@@ -86,6 +86,7 @@ public final class InlineTags {
     private final StringBuilder text = new StringBuilder();
     private final Map<Integer, String> fixed = new LinkedHashMap<>();
     private final Map<Integer, String[]> pairs = new LinkedHashMap<>();
+    private final java.util.Deque<Integer> openPairs = new java.util.ArrayDeque<>();
     private int next = 1;
 
     Builder text(String s) {
@@ -107,8 +108,26 @@ public final class InlineTags {
       return this;
     }
 
-    boolean isEmpty() {
-      return text.isEmpty();
+    /** Opens a pair whose markup is {@code open} … {@code close}; text and tags up to {@link #closePair} go inside. */
+    Builder openPair(String open, String close) {
+      int id = next++;
+      pairs.put(id, new String[] {open, close});
+      openPairs.push(id);
+      text.append("<g").append(id).append('>');
+      return this;
+    }
+
+    Builder closePair() {
+      text.append("</g").append(openPairs.pop()).append('>');
+      return this;
+    }
+
+    /** Removes the whitespace at both ends of the segment. */
+    Builder strip() {
+      String stripped = text.toString().strip();
+      text.setLength(0);
+      text.append(stripped);
+      return this;
     }
 
     String segment() {
@@ -130,8 +149,13 @@ public final class InlineTags {
      * keeps its text without the markup, and unknown tags are removed.
      */
     String restore(String translation) {
+      return restore(translation, java.util.function.UnaryOperator.identity());
+    }
+
+    /** {@link #restore(String)} with {@code text} applied to the translated text between the markup (e.g. HTML escaping). */
+    String restore(String translation, java.util.function.UnaryOperator<String> text) {
       if (fixed.isEmpty() && pairs.isEmpty()) {
-        return translation;
+        return text.apply(translation);
       }
       Set<Integer> closable = closable(translation);
       StringBuilder out = new StringBuilder();
@@ -139,7 +163,7 @@ public final class InlineTags {
       Matcher m = TAG.matcher(translation);
       int from = 0;
       while (m.find()) {
-        out.append(translation, from, m.start());
+        out.append(text.apply(translation.substring(from, m.start())));
         from = m.end();
         if (m.group(1) != null) {
           int id = Integer.parseInt(m.group(1));
@@ -153,7 +177,7 @@ public final class InlineTags {
           }
         }
       }
-      out.append(translation.substring(from));
+      out.append(text.apply(translation.substring(from)));
       List<String> lost = new ArrayList<>();
       fixed.forEach((id, piece) -> {
         if (!used.contains(id)) {

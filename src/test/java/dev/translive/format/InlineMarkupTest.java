@@ -56,6 +56,13 @@ class InlineMarkupTest {
       assertTrue(out.contains("[la documentación](https://example.org/doc) para más detalles."), out);
       // Wordbound blanks move with their words when Apertium reorders them.
       assertTrue(out.contains("**casa roja**"), out);
+
+      String html = "<html><body><p>Use <code>--days</code> to choose the period.</p>"
+          + "<p>Read <a href=\"https://example.org/doc\">the documentation</a> for more details.</p></body></html>";
+      String page = ServiceRoundTrip.translate(server, "guide.html", html.getBytes(StandardCharsets.UTF_8), Map.of())
+          .bodyAsString();
+      assertTrue(page.contains("<code>--days</code> para escoger el periodo."), page);
+      assertTrue(page.contains("<a href=\"https://example.org/doc\">la documentación</a> para más detalles."), page);
     } finally {
       if (server != null) {
         server.stop().await(20, TimeUnit.SECONDS);
