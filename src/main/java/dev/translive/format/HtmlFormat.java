@@ -76,7 +76,7 @@ public class HtmlFormat implements DocumentFormat {
   @Override
   public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
     limits.checkFileSize(source);
-    List<String> segments = units(parse(source)).stream().map(Unit::text).toList();
+    List<String> segments = segments(parse(source));
     return new HtmlExtraction(source, segments);
   }
 
@@ -86,23 +86,43 @@ public class HtmlFormat implements DocumentFormat {
         throws IOException, FormatException {
       SegmentText.checkCount(segments, translations);
       Document document = parse(source);
-      List<Unit> units = units(document);
-      if (units.size() != segments.size()) {
+      if (HtmlFormat.segments(document).size() != segments.size()) {
         throw new FormatException("The HTML file changed since it was read; translate it again");
       }
-      // Originals are cloned before any text changes.
-      Map<Element, Element> originals = bilingual ? cloneBlocks(units) : Map.of();
-      // Attributes first: a sentence's fixed markup (an image with its alt) is read when it is written.
-      for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < units.size(); i++) {
-          if ((units.get(i) instanceof AttributeUnit) == (pass == 0)) {
-            units.get(i).apply(translations.get(i));
-          }
-        }
-      }
-      originals.forEach(HtmlFormat::insertOriginal);
+      translate(document, translations, bilingual);
       AtomicFiles.write(target, document.outerHtml().getBytes(document.charset()));
     }
+  }
+
+  /** The translatable text of a parsed page (HTML, or XHTML parsed as XML), in document order. */
+  static List<String> segments(Document document) {
+    return segments(document, true);
+  }
+
+  /** With {@code sentences} off, every text node is its own segment (navigation lists whose items hold only links). */
+  static List<String> segments(Document document, boolean sentences) {
+    return units(document, sentences).stream().map(Unit::text).toList();
+  }
+
+  /** Puts {@code translations} (one per {@link #segments}) into the page, with originals when bilingual. */
+  static void translate(Document document, List<String> translations, boolean bilingual) {
+    translate(document, translations, bilingual, true);
+  }
+
+  static void translate(Document document, List<String> translations, boolean bilingual, boolean sentences) {
+    List<Unit> units = units(document, sentences);
+    SegmentText.checkCount(units.stream().map(Unit::text).toList(), translations);
+    // Originals are cloned before any text changes.
+    Map<Element, Element> originals = bilingual ? cloneBlocks(units) : Map.of();
+    // Attributes first: a sentence's fixed markup (an image with its alt) is read when it is written.
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < units.size(); i++) {
+        if ((units.get(i) instanceof AttributeUnit) == (pass == 0)) {
+          units.get(i).apply(translations.get(i));
+        }
+      }
+    }
+    originals.forEach(HtmlFormat::insertOriginal);
   }
 
   private static Document parse(Path source) throws IOException, FormatException {
@@ -161,7 +181,7 @@ public class HtmlFormat implements DocumentFormat {
   }
 
   private static String escapeText(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\u00a0", "&nbsp;");
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** The block's content as text with tags; whitespace runs read as one space, like a browser shows them. */
@@ -228,7 +248,7 @@ public class HtmlFormat implements DocumentFormat {
     }
   }
 
-  private static List<Unit> units(Document document) {
+  private static List<Unit> units(Document document, boolean sentences) {
     List<Unit> units = new ArrayList<>();
     document.filter(
         new NodeFilter() {
@@ -246,7 +266,7 @@ public class HtmlFormat implements DocumentFormat {
                   units.add(new AttributeUnit(element, attribute));
                 }
               }
-              if (sentence == null && isInlineSentence(element)
+              if (sentences && sentence == null && isInlineSentence(element)
                   && InlineTags.stripTags(tagged(element).segment()).codePoints().anyMatch(Character::isLetter)) {
                 sentence = element;
                 units.add(new BlockUnit(element));

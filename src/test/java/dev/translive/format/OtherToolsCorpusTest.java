@@ -55,7 +55,7 @@ class OtherToolsCorpusTest {
     g.dispose();
     ImageIO.write(image, "png", corpus.resolve("garden.png").toFile());
     for (String ext : List.of("docx", "pptx", "html", "epub")) {
-      run("pandoc", "-s", "source.md", "-o", "pandoc." + ext);
+      run("pandoc", "-s", "source.md", "-M", "lang=en", "-o", "pandoc." + ext);
     }
     run("/usr/bin/python3", "make_docx.py", "python-docx.docx");
     run("/usr/bin/python3", "make_xlsx.py", "openpyxl.xlsx");
@@ -169,10 +169,13 @@ class OtherToolsCorpusTest {
         .replace("{null:s=0}", "{}").replaceAll("ref=([A-Z]+\\d+):\\1([,}])", "ref=$1$2").strip();
   }
 
+  private static final java.util.Set<String> SENTENCE_BLOCKS = java.util.Set.of("p", "li", "h1", "h2", "h3", "h4", "h5",
+      "h6", "td", "th", "dt", "dd", "figcaption", "caption", "blockquote", "div", "section", "title", "body", "aside");
+
   /** The text of the sentence a text node belongs to: its nearest block element's (one segment). */
   private static String sentenceOf(TextNode node) {
     for (Element e = node.parentElement(); e != null; e = e.parent()) {
-      if (e.isBlock() || e.nameIs("title")) {
+      if (SENTENCE_BLOCKS.contains(e.normalName())) {
         return e.text();
       }
     }
@@ -181,6 +184,50 @@ class OtherToolsCorpusTest {
 
   private static boolean isCodeElement(Element e) {
     return (e.nameIs("code") || e.nameIs("pre") || e.nameIs("style") || e.nameIs("script"));
+  }
+
+  /** A book: chapters, navigation and title translated, everything else byte for byte, still valid for epubcheck. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void epubChaptersNavigationAndTitleAreTranslatedAndTheBookStaysValid(boolean bilingual) throws Exception {
+    byte[] source = Files.readAllBytes(corpus.resolve("pandoc.epub"));
+    byte[] result = ServiceRoundTrip.translate(server, "pandoc.epub", source, bilingual ? Map.of("bilingual", "true") : Map.of())
+        .body().getBytes();
+    Path out = corpus.resolve("translated-" + bilingual + ".epub");
+    Files.write(out, result);
+    Process check = new ProcessBuilder("java", "-jar", "/usr/bin/epubcheck", out.toString()).redirectErrorStream(true).start();
+    String report = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, check.waitFor(), "epubcheck (scripts/install-deps.sh test installs it): " + report);
+
+    Map<String, byte[]> before = OoxmlVisibleText.entries(source);
+    Map<String, byte[]> after = OoxmlVisibleText.entries(result);
+    assertEquals(before.keySet(), after.keySet(), "the same entries");
+    List<String> wrong = new ArrayList<>();
+    for (String name : before.keySet()) {
+      if (name.endsWith(".xhtml")) {
+        Document chapter = Jsoup.parse(new String(after.get(name), StandardCharsets.UTF_8), "", org.jsoup.parser.Parser.xmlParser());
+        for (TextNode text : textNodes(chapter)) {
+          Element parent = text.parentElement();
+          boolean code = isCodeElement(parent) || parent.parents().stream().anyMatch(OtherToolsCorpusTest::isCodeElement);
+          boolean original = parent.closest("." + HtmlFormat.ORIGINAL_CLASS) != null;
+          if (!code && !original && text.text().codePoints().anyMatch(Character::isLetter) && !sentenceOf(text).contains(MARK)) {
+            wrong.add(name + ": '" + text.text() + "'");
+          }
+        }
+        assertTrue(chapter.select("code").eachText().stream().noneMatch(c -> c.contains(MARK)), "code kept in " + name);
+      } else if (name.endsWith(".ncx")) {
+        Document ncx = Jsoup.parse(new String(after.get(name), StandardCharsets.UTF_8), "", org.jsoup.parser.Parser.xmlParser());
+        ncx.select("navLabel > text").eachText().stream().filter(t -> !t.contains(MARK)).forEach(t -> wrong.add(name + ": " + t));
+      } else if (name.endsWith(".opf")) {
+        String opf = new String(after.get(name), StandardCharsets.UTF_8);
+        assertTrue(opf.contains("<dc:title id=\"epub-title-1\">" + MARK), opf);
+      } else if (!name.endsWith(".xml")) {
+        assertTrue(java.util.Arrays.equals(before.get(name), after.get(name)), "unchanged: " + name);
+      }
+    }
+    assertEquals(List.of(), wrong);
+    String chapter = new String(after.get("EPUB/text/ch001.xhtml"), StandardCharsets.UTF_8);
+    assertEquals(bilingual, chapter.contains(">The soil must be warm"), "the original follows only in a bilingual book");
   }
 
   /** Real Apertium, every format: the reader sees real Spanish where the English was. */
@@ -198,6 +245,7 @@ class OtherToolsCorpusTest {
           "pandoc.pptx", List.of("plantas jóvenes", "Water the young plants"),
           "pandoc.html", List.of("plantas jóvenes", "Water the young plants"),
           "source.md", List.of("plantas jóvenes", "Water the young plants"),
+          "pandoc.epub", List.of("plantas jóvenes", "Water the young plants"),
           "python-docx.docx", List.of("cuarenta árboles", "forty trees"),
           "openpyxl.xlsx", List.of("tomates rojos", "Red tomatoes"));
       for (var file : expected.entrySet()) {
@@ -205,6 +253,8 @@ class OtherToolsCorpusTest {
             Map.of()).body().getBytes();
         String visible = file.getKey().endsWith(".html") || file.getKey().endsWith(".md")
             ? new String(result, StandardCharsets.UTF_8)
+            : file.getKey().endsWith(".epub")
+            ? new String(OoxmlVisibleText.entries(result).get("EPUB/text/ch001.xhtml"), StandardCharsets.UTF_8)
             : String.join("\n", OoxmlVisibleText.units(result).stream().map(OoxmlVisibleText.Unit::text).toList());
         String spanish = file.getValue().get(0);
         String english = file.getValue().get(1);
