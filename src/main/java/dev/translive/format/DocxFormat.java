@@ -54,7 +54,7 @@ public class DocxFormat implements DocumentFormat {
     List<String> segments = new ArrayList<>();
     try (XWPFDocument document = open(source, limits)) {
       for (XWPFParagraph paragraph : translatableParagraphs(document)) {
-        segments.add(paragraphText(paragraph));
+        segments.add(segmentText(paragraph));
       }
       for (OoxmlRuns.Paragraph paragraph : chartParagraphs(document)) {
         segments.add(paragraph.text());
@@ -77,7 +77,7 @@ public class DocxFormat implements DocumentFormat {
         for (int i = 0; i < paragraphs.size(); i++) {
           XWPFParagraph paragraph = paragraphs.get(i);
           if (bilingual) {
-            insertOriginalAfter(paragraph, segments.get(i));
+            insertOriginalAfter(paragraph, paragraphText(paragraph));
           }
           replaceText(paragraph, translations.get(i));
         }
@@ -204,10 +204,18 @@ public class DocxFormat implements DocumentFormat {
     return text.toString();
   }
 
+  /** The paragraph as one segment; inline code runs become tags, so the sentence around them stays whole. */
+  static String segmentText(XWPFParagraph paragraph) {
+    List<XWPFRun> runs = textRuns(paragraph);
+    return RunTextDistributor.tagged(runs.stream().map(DocxFormat::runText).toList(),
+        runs.stream().map(DocxFormat::isCodeRun).toList());
+  }
+
   private static void replaceText(XWPFParagraph paragraph, String translation) {
     List<XWPFRun> runs = textRuns(paragraph);
     List<String> originals = runs.stream().map(DocxFormat::runText).toList();
-    List<String> pieces = RunTextDistributor.distribute(translation, originals);
+    List<String> pieces = RunTextDistributor.distributeAroundFixed(translation, originals,
+        runs.stream().map(DocxFormat::isCodeRun).toList());
     for (int i = 0; i < runs.size(); i++) {
       XWPFRun run = runs.get(i);
       CTR ctr = run.getCTR();

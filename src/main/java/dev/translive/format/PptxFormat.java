@@ -48,7 +48,7 @@ public class PptxFormat implements DocumentFormat {
   @Override
   public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
     try (XMLSlideShow show = open(source, limits)) {
-      List<String> segments = new ArrayList<>(translatableParagraphs(show).stream().map(PptxFormat::paragraphText).toList());
+      List<String> segments = new ArrayList<>(translatableParagraphs(show).stream().map(PptxFormat::segmentText).toList());
       chartParagraphs(show).forEach(p -> segments.add(p.text()));
       return new PptxExtraction(source, segments, limits);
     }
@@ -138,7 +138,7 @@ public class PptxFormat implements DocumentFormat {
 
   /** A code block: every run in a monospaced font. */
   private static boolean isCode(XSLFTextParagraph paragraph) {
-    return textRuns(paragraph).stream().allMatch(run -> CodeText.isMonospaceFont(run.getFontFamily()));
+    return textRuns(paragraph).stream().allMatch(PptxFormat::isCodeRun);
   }
 
   /** Plain runs only: line breaks stay where they are and fields (slide number, date) are computed. */
@@ -160,10 +160,21 @@ public class PptxFormat implements DocumentFormat {
     return text.toString();
   }
 
+  private static boolean isCodeRun(XSLFTextRun run) {
+    return CodeText.isMonospaceFont(run.getFontFamily());
+  }
+
+  /** The paragraph as one segment; runs of inline code become tags, so the sentence around them stays whole. */
+  private static String segmentText(XSLFTextParagraph paragraph) {
+    List<XSLFTextRun> runs = textRuns(paragraph);
+    return RunTextDistributor.tagged(runs.stream().map(XSLFTextRun::getRawText).toList(),
+        runs.stream().map(PptxFormat::isCodeRun).toList());
+  }
+
   private static void replaceText(XSLFTextParagraph paragraph, String translation) {
     List<XSLFTextRun> runs = textRuns(paragraph);
-    List<String> pieces =
-        RunTextDistributor.distribute(translation, runs.stream().map(XSLFTextRun::getRawText).toList());
+    List<String> pieces = RunTextDistributor.distributeAroundFixed(translation,
+        runs.stream().map(XSLFTextRun::getRawText).toList(), runs.stream().map(PptxFormat::isCodeRun).toList());
     for (int i = 0; i < runs.size(); i++) {
       runs.get(i).setText(pieces.get(i));
     }
