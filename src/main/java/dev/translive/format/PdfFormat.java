@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.io.StringWriter;
+import java.util.Map;
+import org.apache.pdfbox.text.TextPosition;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
@@ -54,7 +55,7 @@ public class PdfFormat implements DocumentFormat {
 
   @Override
   public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
-    List<List<String>> pages = new ArrayList<>();
+    List<List<Block>> pages = new ArrayList<>();
     // Streams beyond the buffer go to a temp file, so a large PDF does not fill the heap.
     try (PDDocument document = Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
         IOUtils.createTempFileOnlyStreamCache())) {
@@ -75,42 +76,83 @@ public class PdfFormat implements DocumentFormat {
     return new PdfExtraction(pages);
   }
 
-  /** Reads all pages in one pass (not one pass per page), stopping as soon as a limit is passed. */
+  /** A paragraph of a page with the size of its largest text, from which headings are told apart. */
+  record Block(String text, float fontSize) {}
+
+  /**
+   * Reads all pages in one pass (not one pass per page), stopping as soon as a limit is passed. A
+   * paragraph also ends where the font size changes between lines, so a title is not glued onto the
+   * paragraph after it.
+   */
   private static final class PageCollector extends PDFTextStripper {
-    private final List<List<String>> pages;
+    private final List<List<Block>> pages;
     private final FormatLimits limits;
-    private final StringWriter page = new StringWriter();
+    private List<Block> page = new ArrayList<>();
+    private final StringBuilder paragraph = new StringBuilder();
+    private float paragraphSize;
+    private boolean lineStart = true;
     private long segments;
     private long characters;
 
-    PageCollector(List<List<String>> pages, FormatLimits limits) {
+    PageCollector(List<List<Block>> pages, FormatLimits limits) throws IOException {
       this.pages = pages;
       this.limits = limits;
-      setLineSeparator("\n");
-      setParagraphStart("");
       setParagraphEnd(PARAGRAPH_END);
-      setPageStart("");
-      setPageEnd("");
     }
 
     void collect(PDDocument document) throws IOException {
-      writeText(document, page);
+      writeText(document, java.io.Writer.nullWriter());
+    }
+
+    @Override
+    protected void writeString(String text, List<TextPosition> positions) {
+      float size = 0;
+      for (TextPosition position : positions) {
+        size = Math.max(size, position.getFontSizeInPt());
+      }
+      if (lineStart && paragraph.length() > 0 && Math.abs(size - paragraphSize) > 1.5f) {
+        endParagraph();
+      }
+      paragraphSize = paragraph.length() == 0 ? size : Math.max(paragraphSize, size);
+      paragraph.append(text);
+      lineStart = false;
+    }
+
+    @Override
+    protected void writeWordSeparator() {
+      paragraph.append(' ');
+    }
+
+    @Override
+    protected void writeLineSeparator() {
+      paragraph.append('\n');
+      lineStart = true;
+    }
+
+    @Override
+    protected void writeParagraphEnd() {
+      endParagraph();
+    }
+
+    private void endParagraph() {
+      for (String text : paragraphs(paragraph.toString())) {
+        segments++;
+        characters += text.length();
+        page.add(new Block(text, paragraphSize));
+      }
+      paragraph.setLength(0);
+      lineStart = true;
+      limits.checkSegments(segments);
+      limits.checkCharacters(characters);
     }
 
     @Override
     protected void endPage(PDPage pdPage) throws IOException {
       super.endPage(pdPage);
-      output.flush();
-      List<String> paragraphs = paragraphs(page.toString());
-      page.getBuffer().setLength(0);
+      endParagraph();
       limits.checkPages(pages.size() + 1L);
-      segments += paragraphs.size();
-      limits.checkSegments(segments);
-      for (String paragraph : paragraphs) {
-        characters += paragraph.length();
-      }
-      limits.checkCharacters(characters);
-      pages.add(paragraphs);
+      pages.add(page);
+      page = new ArrayList<>();
     }
   }
 
@@ -142,30 +184,41 @@ public class PdfFormat implements DocumentFormat {
     return paragraphs;
   }
 
-  private record PdfExtraction(List<List<String>> pages) implements Extraction {
+  private record PdfExtraction(List<List<Block>> pages) implements Extraction {
     @Override
     public List<String> segments() {
-      return pages.stream().flatMap(List::stream).toList();
+      return pages.stream().flatMap(List::stream).map(Block::text).toList();
     }
 
     @Override
     public void write(List<String> translations, Path target, boolean bilingual) throws IOException {
       SegmentText.checkCount(segments(), translations);
+      Map<Float, Integer> levels = headingLevels(pages);
       try (XWPFDocument document = new XWPFDocument()) {
+        DocxStyles.addHeadings(document);
         int next = 0;
         boolean firstPage = true;
-        for (List<String> page : pages) {
+        for (List<Block> page : pages) {
           if (page.isEmpty()) {
             continue;
           }
           for (int i = 0; i < page.size(); i++) {
+            Block block = page.get(i);
             XWPFParagraph paragraph = document.createParagraph();
+            Integer level = levels.get(block.fontSize());
+            if (level != null) {
+              paragraph.setStyle("Heading" + level);
+            }
             // "Page break before" on the page's first paragraph: no empty paragraphs are added.
             paragraph.setPageBreak(!firstPage && i == 0);
             paragraph.createRun().setText(translations.get(next++));
             if (bilingual) {
-              XWPFRun original = document.createParagraph().createRun();
-              original.setText(page.get(i));
+              XWPFParagraph originalParagraph = document.createParagraph();
+              if (level != null) {
+                originalParagraph.setStyle("Heading" + level);
+              }
+              XWPFRun original = originalParagraph.createRun();
+              original.setText(block.text());
               original.setItalic(true);
               original.setColor("666666");
             }
@@ -175,5 +228,27 @@ public class PdfFormat implements DocumentFormat {
         OoxmlPackage.save(document, target);
       }
     }
+  }
+
+  /**
+   * Heading levels by font size: the body size is the one most text is set in; short paragraphs in
+   * larger sizes are headings, the largest size level 1, down to level 3.
+   */
+  static Map<Float, Integer> headingLevels(List<List<Block>> pages) {
+    Map<Float, Long> charactersBySize = new java.util.HashMap<>();
+    pages.forEach(page -> page.forEach(b -> charactersBySize.merge(b.fontSize(), (long) b.text().length(), Long::sum)));
+    float body = charactersBySize.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0f);
+    java.util.TreeSet<Float> larger = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+    pages.forEach(page -> page.forEach(b -> {
+      if (b.fontSize() >= body * 1.15f && b.text().length() <= 200) {
+        larger.add(b.fontSize());
+      }
+    }));
+    Map<Float, Integer> levels = new java.util.HashMap<>();
+    int level = 1;
+    for (Float size : larger) {
+      levels.put(size, Math.min(level++, 3));
+    }
+    return levels;
   }
 }
