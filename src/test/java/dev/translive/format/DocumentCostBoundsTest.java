@@ -146,4 +146,45 @@ class DocumentCostBoundsTest {
     String message = refused(413, "huge.docx", out.toByteArray()).getString("message");
     assertTrue(message.contains("54 MB") && message.contains("at most 7.6 MB"), message);
   }
+
+  /** A minimal EPUB with one chapter whose XHTML is {@code chapter}. */
+  static byte[] epub(String chapter) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("mimetype"));
+      zip.write("application/epub+zip".getBytes(StandardCharsets.US_ASCII));
+      zip.putNextEntry(new ZipEntry("META-INF/container.xml"));
+      zip.write(("<container xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\" version=\"1.0\"><rootfiles>"
+          + "<rootfile full-path=\"OEBPS/book.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles></container>")
+          .getBytes(StandardCharsets.UTF_8));
+      zip.putNextEntry(new ZipEntry("OEBPS/book.opf"));
+      zip.write(("<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata "
+          + "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>A small book</dc:title></metadata><manifest>"
+          + "<item id=\"c1\" href=\"c1.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+          + "<spine><itemref idref=\"c1\"/></spine></package>").getBytes(StandardCharsets.UTF_8));
+      zip.putNextEntry(new ZipEntry("OEBPS/c1.xhtml"));
+      zip.write(chapter.getBytes(StandardCharsets.UTF_8));
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void epubWhoseChapterDeclaresAnExternalEntityNeverReadsIt() throws Exception {
+    String chapter = "<?xml version=\"1.0\"?><!DOCTYPE html [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>"
+        + "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>Hello &secret; world</p></body></html>";
+    byte[] result = ServiceRoundTrip.translate(server, "xxe.epub", epub(chapter), Map.of()).body().getBytes();
+    String text = new String(OoxmlVisibleText.entries(result).get("OEBPS/c1.xhtml"), StandardCharsets.UTF_8);
+    assertTrue(text.contains("[es]") && !text.contains("root:"), text);
+  }
+
+  @Test
+  void zipThatIsNotABookGetsA422AndOtherContentA415() throws Exception {
+    ByteArrayOutputStream docx = new ByteArrayOutputStream();
+    try (org.apache.poi.xwpf.usermodel.XWPFDocument document = new org.apache.poi.xwpf.usermodel.XWPFDocument()) {
+      document.createParagraph().createRun().setText("Not a book");
+      document.write(docx);
+    }
+    assertTrue(refused(422, "renamed.epub", docx.toByteArray()).getString("message").contains("not an EPUB"));
+    assertEquals(415, ServiceRoundTrip.submit(server, "paper.epub", pdfClaimingPages(1), Map.of()).statusCode());
+  }
 }
