@@ -39,7 +39,7 @@ class DocumentCostBoundsTest {
     vertx = Vertx.vertx();
     // Small configured limits, as an operator would set them, so the generators stay small.
     server = TestServer.start(vertx, dataDir, Map.of("upload.maxSegments", 500, "upload.maxCharacters", 2_000_000,
-        "upload.maxPages", 300, "engines.demo.delayMs", 0)).await(30, TimeUnit.SECONDS);
+        "upload.maxPages", 300, "upload.maxMarkupBytes", 8 << 20, "engines.demo.delayMs", 0)).await(30, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -144,7 +144,7 @@ class DocumentCostBoundsTest {
     }
     assertTrue(out.size() < 8 << 20, "a few MB: " + out.size());
     String message = refused(413, "huge.docx", out.toByteArray()).getString("message");
-    assertTrue(message.contains("54 MB") && message.contains("at most 7.6 MB"), message);
+    assertTrue(message.contains("54 MB") && message.contains("at most 8.0 MB"), message);
   }
 
   /** A minimal EPUB with one chapter whose XHTML is {@code chapter}. */
