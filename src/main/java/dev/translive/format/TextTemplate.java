@@ -51,32 +51,7 @@ final class TextTemplate {
 
   /** Adds text to translate; surrounding whitespace stays fixed, and long text is split into sentences. */
   TextTemplate translatable(String text) {
-    int start = 0;
-    int end = text.length();
-    while (start < end && Character.isWhitespace(text.charAt(start))) {
-      start++;
-    }
-    while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
-      end--;
-    }
-    fixed(text.substring(0, start));
-    String core = text.substring(start, end);
-    if (!core.codePoints().anyMatch(Character::isLetter)) {
-      fixed(core);
-    } else if (core.length() <= SENTENCE_SPLIT_THRESHOLD) {
-      segment(core);
-    } else {
-      Matcher m = SENTENCE_END.matcher(core);
-      int from = 0;
-      while (m.find()) {
-        segment(core.substring(from, m.start()));
-        fixed(m.group());
-        from = m.end();
-      }
-      segment(core.substring(from));
-    }
-    fixed(text.substring(end));
-    return this;
+    return inline(text, plain -> new InlineTags.Builder().text(plain));
   }
 
   /**
@@ -126,14 +101,6 @@ final class TextTemplate {
   TextTemplate endLine(String ending) {
     current.ending = ending;
     return this;
-  }
-
-  private void segment(String text) {
-    limits.checkSegments(segments.size() + 1L);
-    current.parts.add(new Part(null, segments.size()));
-    segments.add(text);
-    originals.add(text);
-    markups.add(InlineTags.Markup.NONE);
   }
 
   List<String> segments() {
