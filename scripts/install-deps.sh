@@ -11,6 +11,8 @@ if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
   # Documents made by other tools for the format tests.
   packages+=(pandoc python3-docx python3-openpyxl epubcheck)
+  # Text recognition for scans and images (optional when running; the tests need it).
+  packages+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
 fi
 
 missing=()

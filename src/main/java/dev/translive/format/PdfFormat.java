@@ -6,7 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.nio.file.Files;
 import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
 import org.apache.pdfbox.text.TextPosition;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.IOUtils;
@@ -63,6 +68,9 @@ public class PdfFormat implements DocumentFormat {
       // before any page is read, so a small file claiming millions of pages costs nothing.
       limits.checkPages(document.getNumberOfPages());
       new PageCollector(pages, limits).collect(document);
+      if (pages.stream().allMatch(List::isEmpty) && Ocr.available()) {
+        pages = recognize(document, limits);
+      }
     } catch (InvalidPasswordException e) {
       throw new FormatException("The PDF is password-protected; remove the password and upload it again", e);
     } catch (FormatLimits.Exceeded e) {
@@ -71,9 +79,39 @@ public class PdfFormat implements DocumentFormat {
       throw new FormatException("The PDF is corrupt or unreadable", e);
     }
     if (pages.stream().allMatch(List::isEmpty)) {
-      throw new FormatException("The PDF has no text layer (it looks scanned); OCR is not supported");
+      throw new FormatException(Ocr.available() ? "No text could be recognised in the PDF's pages"
+          : "The PDF has no text layer (it looks scanned) and text recognition is not installed on this server");
     }
     return new PdfExtraction(pages);
+  }
+
+  /**
+   * A scanned PDF: each page rendered in grey at up to 300 dpi (fewer for very large pages, so one
+   * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page.
+   */
+  private static List<List<Block>> recognize(PDDocument document, FormatLimits limits) throws IOException, FormatException {
+    List<List<Block>> pages = new ArrayList<>();
+    PDFRenderer renderer = new PDFRenderer(document);
+    Path image = Files.createTempFile("translive-ocr-", ".png");
+    long segments = 0;
+    try {
+      for (int i = 0; i < document.getNumberOfPages(); i++) {
+        PDRectangle box = document.getPage(i).getCropBox();
+        double points = (double) box.getWidth() * box.getHeight();
+        float dpi = (float) Math.min(300, 72 * Math.sqrt(ImageFormat.MAX_PIXELS / Math.max(points, 1)));
+        ImageIO.write(renderer.renderImageWithDPI(i, dpi, ImageType.GRAY), "png", image.toFile());
+        List<Block> blocks = new ArrayList<>();
+        for (String paragraph : paragraphs(Ocr.recognize(image, "page " + (i + 1)))) {
+          blocks.add(new Block(paragraph, 0));
+        }
+        segments += blocks.size();
+        limits.checkSegments(segments);
+        pages.add(blocks);
+      }
+    } finally {
+      Files.deleteIfExists(image);
+    }
+    return pages;
   }
 
   /** A paragraph of a page with the size of its largest text, from which headings are told apart. */
@@ -157,7 +195,7 @@ public class PdfFormat implements DocumentFormat {
   }
 
   /** Paragraphs of one page's text, each with its line breaks joined and hyphenation undone. */
-  private static List<String> paragraphs(String pageText) {
+  static List<String> paragraphs(String pageText) {
     List<String> paragraphs = new ArrayList<>();
     for (String block : BLANK_LINES.split(pageText)) {
       StringBuilder paragraph = new StringBuilder();
@@ -184,7 +222,8 @@ public class PdfFormat implements DocumentFormat {
     return paragraphs;
   }
 
-  private record PdfExtraction(List<List<Block>> pages) implements Extraction {
+  /** Pages of paragraphs written as a .docx: also the result of text recognised in scans and images. */
+  record PdfExtraction(List<List<Block>> pages) implements Extraction {
     @Override
     public List<String> segments() {
       return pages.stream().flatMap(List::stream).map(Block::text).toList();
