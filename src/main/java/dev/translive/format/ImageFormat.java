@@ -56,18 +56,20 @@ public class ImageFormat implements DocumentFormat {
       throw new FormatException("Text recognition is not installed on this server (tesseract-ocr)");
     }
     checkDeclaredSize(source, limits);
-    String text = Ocr.recognize(source, "the image");
-    List<List<PdfFormat.Block>> pages = new ArrayList<>();
-    long segments = 0;
-    for (String page : text.split("\f")) {
-      List<PdfFormat.Block> blocks = new ArrayList<>();
-      for (String paragraph : PdfFormat.paragraphs(page)) {
-        blocks.add(new PdfFormat.Block(paragraph, 0));
+    List<List<PdfFormat.Block>> pages = Ocr.remembered(source, () -> {
+      List<List<PdfFormat.Block>> read = new ArrayList<>();
+      long segments = 0;
+      for (String page : Ocr.recognize(source, "the image").split("\f")) {
+        List<PdfFormat.Block> blocks = new ArrayList<>();
+        for (String paragraph : PdfFormat.paragraphs(page)) {
+          blocks.add(new PdfFormat.Block(paragraph, 0));
+        }
+        segments += blocks.size();
+        limits.checkSegments(segments);
+        read.add(blocks);
       }
-      segments += blocks.size();
-      limits.checkSegments(segments);
-      pages.add(blocks);
-    }
+      return read;
+    });
     if (pages.stream().allMatch(List::isEmpty)) {
       throw new FormatException("No text could be recognised in the image");
     }

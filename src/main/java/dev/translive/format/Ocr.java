@@ -17,7 +17,47 @@ final class Ocr {
   private static final int MAX_OUTPUT_BYTES = 4 << 20;
   private static volatile List<String> languages;
 
+  /** Recognised documents by content digest: the upload is read at intake and again by the translator. */
+  private static final int REMEMBERED = 16;
+  private static final java.util.Map<String, List<List<PdfFormat.Block>>> RECENT =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(REMEMBERED, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, List<List<PdfFormat.Block>>> eldest) {
+          return size() > REMEMBERED;
+        }
+      });
+
+  /** What recognises a whole document, page by page. */
+  @FunctionalInterface
+  interface Pages {
+    List<List<PdfFormat.Block>> read() throws IOException, FormatException;
+  }
+
   private Ocr() {}
+
+  /** The pages of {@code file} as recognised before if its content was, else as {@code pages} reads them. */
+  static List<List<PdfFormat.Block>> remembered(Path file, Pages pages) throws IOException, FormatException {
+    String key = digest(file);
+    List<List<PdfFormat.Block>> known = RECENT.get(key);
+    if (known == null) {
+      known = List.copyOf(pages.read());
+      RECENT.put(key, known);
+    }
+    return known;
+  }
+
+  private static String digest(Path file) throws IOException {
+    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** Whether tesseract is installed with at least one language. */
   static boolean available() {

@@ -69,7 +69,7 @@ public class PdfFormat implements DocumentFormat {
       limits.checkPages(document.getNumberOfPages());
       new PageCollector(pages, limits).collect(document);
       if (pages.stream().allMatch(List::isEmpty) && Ocr.available()) {
-        pages = recognize(document, limits);
+        pages = Ocr.remembered(source, () -> recognize(document, limits));
       }
     } catch (InvalidPasswordException e) {
       throw new FormatException("The PDF is password-protected; remove the password and upload it again", e);
