@@ -265,6 +265,30 @@ class OtherToolsCorpusTest {
           assertTrue(visible.matches("(?s).*--days(</code>|`)? para escoger el periodo.*"), file.getKey() + ": " + visible);
         }
       }
+
+      // The formats the corpus tools do not make: subtitles, plain text and a PDF (made with PDFBox).
+      String srt = "1\n00:00:01,000 --> 00:00:03,000\nWater the young plants every morning.\n";
+      assertTrue(ServiceRoundTrip.translate(apertium, "film.srt", srt.getBytes(StandardCharsets.UTF_8), Map.of()).bodyAsString()
+          .contains("00:00:01,000 --> 00:00:03,000\nAgua las plantas jóvenes cada mañana."));
+      assertTrue(ServiceRoundTrip.translate(apertium, "note.txt", "Water the young plants every morning.\n"
+          .getBytes(StandardCharsets.UTF_8), Map.of()).bodyAsString().contains("plantas jóvenes"));
+      java.io.ByteArrayOutputStream pdf = new java.io.ByteArrayOutputStream();
+      try (org.apache.pdfbox.pdmodel.PDDocument document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+        org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+        document.addPage(page);
+        try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+          content.beginText();
+          content.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+              org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+          content.newLineAtOffset(72, 700);
+          content.showText("Water the young plants every morning.");
+          content.endText();
+        }
+        document.save(pdf);
+      }
+      byte[] docx = ServiceRoundTrip.translate(apertium, "guide.pdf", pdf.toByteArray(), Map.of()).body().getBytes();
+      String text = String.join("\n", OoxmlVisibleText.units(docx).stream().map(OoxmlVisibleText.Unit::text).toList());
+      assertTrue(text.contains("plantas jóvenes"), text);
     } finally {
       if (apertium != null) {
         apertium.stop().await(20, TimeUnit.SECONDS);
