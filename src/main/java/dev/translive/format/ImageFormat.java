@@ -34,20 +34,8 @@ public class ImageFormat implements DocumentFormat {
 
   @Override
   public boolean matchesContent(byte[] head) {
-    return startsWith(head, 0x89, 'P', 'N', 'G') || startsWith(head, 0xFF, 0xD8, 0xFF)
-        || startsWith(head, 'I', 'I', 42, 0) || startsWith(head, 'M', 'M', 0, 42);
-  }
-
-  private static boolean startsWith(byte[] head, int... prefix) {
-    if (head.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if ((head[i] & 0xFF) != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
+    return TextDecoding.startsWith(head, 0x89, 'P', 'N', 'G') || TextDecoding.startsWith(head, 0xFF, 0xD8, 0xFF)
+        || TextDecoding.startsWith(head, 'I', 'I', 42, 0) || TextDecoding.startsWith(head, 'M', 'M', 0, 42);
   }
 
   @Override

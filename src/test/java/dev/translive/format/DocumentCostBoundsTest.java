@@ -44,11 +44,7 @@ class DocumentCostBoundsTest {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      server.stop().await(20, TimeUnit.SECONDS);
-    } finally {
-      vertx.close().await(20, TimeUnit.SECONDS);
-    }
+    ServiceRoundTrip.stop(server, vertx);
   }
 
   private static JsonObject refused(int status, String name, byte[] content) throws Exception {

@@ -64,10 +64,7 @@ class InlineMarkupTest {
       assertTrue(page.contains("<code>--days</code> para escoger el periodo."), page);
       assertTrue(page.contains("<a href=\"https://example.org/doc\">la documentación</a> para más detalles."), page);
     } finally {
-      if (server != null) {
-        server.stop().await(20, TimeUnit.SECONDS);
-      }
-      vertx.close().await(20, TimeUnit.SECONDS);
+      ServiceRoundTrip.stop(server, vertx);
     }
   }
 }

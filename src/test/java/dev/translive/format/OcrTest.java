@@ -43,11 +43,7 @@ class OcrTest {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      server.stop().await(20, TimeUnit.SECONDS);
-    } finally {
-      vertx.close().await(20, TimeUnit.SECONDS);
-    }
+    ServiceRoundTrip.stop(server, vertx);
   }
 
   /** A page-like image with lines of large, clear text. */

@@ -65,13 +65,7 @@ class OtherToolsCorpusTest {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (server != null) {
-        server.stop().await(20, TimeUnit.SECONDS);
-      }
-    } finally {
-      vertx.close().await(20, TimeUnit.SECONDS);
-    }
+    ServiceRoundTrip.stop(server, vertx);
   }
 
   /** Runs a generator in the corpus directory; the tools come from scripts/install-deps.sh test. */
@@ -290,10 +284,7 @@ class OtherToolsCorpusTest {
       String text = String.join("\n", OoxmlVisibleText.units(docx).stream().map(OoxmlVisibleText.Unit::text).toList());
       assertTrue(text.contains("plantas jóvenes"), text);
     } finally {
-      if (apertium != null) {
-        apertium.stop().await(20, TimeUnit.SECONDS);
-      }
-      apertiumVertx.close().await(20, TimeUnit.SECONDS);
+      ServiceRoundTrip.stop(apertium, apertiumVertx);
     }
   }
 

@@ -39,4 +39,15 @@ final class ServiceRoundTrip {
     return server.http.get("/api/tasks/" + task.getString("task_id") + "/result")
         .putHeader("X-Task-Token", task.getString("token")).send().await(30, TimeUnit.SECONDS);
   }
+
+  /** Stops a test's service and then its Vert.x, even when stopping the service fails. */
+  static void stop(TestServer server, io.vertx.core.Vertx vertx) throws Exception {
+    try {
+      if (server != null) {
+        server.stop().await(20, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(20, TimeUnit.SECONDS);
+    }
+  }
 }
