@@ -76,6 +76,7 @@ public class ImageFormat implements DocumentFormat {
         reader.setInput(in, false, true);
         int pages = reader.getNumImages(true);
         limits.checkPages(pages);
+        Ocr.checkPages(pages);
         for (int i = 0; i < pages; i++) {
           long pixels = (long) reader.getWidth(i) * reader.getHeight(i);
           if (pixels > MAX_PIXELS) {

@@ -33,7 +33,21 @@ final class Ocr {
     List<List<PdfFormat.Block>> read() throws IOException, FormatException;
   }
 
+  /**
+   * Pages read by text recognition per document: a few seconds each on a worker, at upload and (once
+   * more, unless remembered) for the translation, so a scan is kept far below upload.maxPages.
+   */
+  static final int MAX_PAGES = 200;
+
   private Ocr() {}
+
+  /** Refuses a scan with more pages than text recognition takes on. */
+  static void checkPages(long pages) throws FormatException {
+    if (pages > MAX_PAGES) {
+      throw new DocumentTooLargeException("The scan has " + FormatLimits.count(pages) + " pages; text recognition reads at most "
+          + MAX_PAGES + " pages per file. Split it into smaller files");
+    }
+  }
 
   /** The pages of {@code file} as recognised before if its content was, else as {@code pages} reads them. */
   static List<List<PdfFormat.Block>> remembered(Path file, Pages pages) throws IOException, FormatException {

@@ -90,6 +90,7 @@ public class PdfFormat implements DocumentFormat {
    * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page.
    */
   private static List<List<Block>> recognize(PDDocument document, FormatLimits limits) throws IOException, FormatException {
+    Ocr.checkPages(document.getNumberOfPages());
     List<List<Block>> pages = new ArrayList<>();
     PDFRenderer renderer = new PDFRenderer(document);
     Path image = Files.createTempFile("translive-ocr-", ".png");

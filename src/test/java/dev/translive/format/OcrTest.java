@@ -112,4 +112,23 @@ class OcrTest {
     assertEquals(422, reply.statusCode(), reply.bodyAsString());
     assertTrue(reply.bodyAsJsonObject().getString("message").contains("10,000,000,000 pixels"), reply.bodyAsString());
   }
+
+  @Test
+  void scanWithMorePagesThanTextRecognitionTakesOnIsRefusedBeforeReadingAny() throws Exception {
+    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+    try (PDDocument document = new PDDocument()) {
+      var image = LosslessFactory.createFromImage(document, scan("A page."));
+      for (int i = 0; i <= Ocr.MAX_PAGES; i++) {
+        PDPage page = new PDPage();
+        document.addPage(page);
+        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+          content.drawImage(image, 36, 600, 540, 100);
+        }
+      }
+      document.save(pdf);
+    }
+    var reply = ServiceRoundTrip.submit(server, "long-scan.pdf", pdf.toByteArray(), Map.of());
+    assertEquals(413, reply.statusCode(), reply.bodyAsString());
+    assertTrue(reply.bodyAsJsonObject().getString("message").contains("201 pages"), reply.bodyAsString());
+  }
 }
