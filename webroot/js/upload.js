@@ -11,7 +11,7 @@ import { addMyTasks, isStale } from './store.js';
 
 const PREFS_KEY = 'translive.uploadPrefs';
 const CLIENT_ID_KEY = 'translive.clientId';
-const ACCEPTED_EXTENSIONS = ['txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf'];
+const ACCEPTED_EXTENSIONS = ['txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf', 'epub', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
 /** A success note goes away after this long; refusals stay until the next upload or settings change. */
 const SUCCESS_NOTE_MS = 6000;
 

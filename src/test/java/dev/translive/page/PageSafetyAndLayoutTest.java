@@ -127,7 +127,7 @@ class PageSafetyAndLayoutTest {
       // The server's refusal in the page's language too.
       assertTrue(browser.find("#upload-status").getText().contains("未上传 broken.docx：不支持这种格式"), browser.find("#upload-status").getText());
       List<String> english = browser.js("""
-          const allowed = new Set(['translive', 'mb', 'txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf']);
+          const allowed = new Set(['translive', 'mb', 'txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf', 'epub', 'png', 'jpg', 'jpeg', 'tif', 'tiff']);
           for (const o of document.querySelectorAll('#engine-select option, #source-select option, #target-select option')) {
             allowed.add(o.value.toLowerCase());
           }
