@@ -131,7 +131,8 @@ public final class TaskIntake {
       segments = all.size();
       dedup = Deduplication.of(all);
     } catch (FormatException e) {
-      throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "': " + e.getMessage());
+      ErrorCode code = e instanceof dev.translive.format.DocumentTooLargeException ? ErrorCode.TOO_LARGE : ErrorCode.UNREADABLE_DOCUMENT;
+      throw code.error("'" + filename + "': " + e.getMessage());
     }
     if (segments == 0) {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");
