@@ -30,6 +30,8 @@ public final class EtaBench {
     BenchResult r = new BenchResult("eta", "ETA and wait accuracy: " + documents.size()
         + " mixed documents, openai engine, fake LLM (" + EtaTruth.BASE_MS + " ms + " + EtaTruth.MS_PER_WORD + " ms a word, 4 slots)");
     JsonArray raw = new JsonArray();
+    java.util.List<String> labels = new java.util.ArrayList<>();
+    java.util.List<Double> values = new java.util.ArrayList<>();
     Vertx vertx = Vertx.vertx();
     try {
       for (int concurrency : new int[] {1, 2}) {
@@ -54,6 +56,8 @@ public final class EtaBench {
         r.info("  mean queued wait error" + at, meanWait * 100, "%")
             .info("  running estimates judged" + at, result.errors().size(), "")
             .info("  queued waits judged" + at, result.waits().size(), "");
+        labels.addAll(java.util.List.of("ETA median" + at, "ETA p90" + at, "worst wait" + at));
+        values.addAll(java.util.List.of(result.median() * 100, result.p90() * 100, worstWait * 100));
         JsonArray waits = new JsonArray();
         result.waits().forEach(w -> waits.add(new JsonObject().put("task_id", w.taskId()).put("shown", w.shown()).put("real", w.real())));
         raw.add(new JsonObject().put("concurrency", concurrency).put("errors", new JsonArray(result.errors()))
@@ -66,6 +70,8 @@ public final class EtaBench {
     r.note("With 2 at once both tasks share the engine's 4 calls: each measures half the engine's pace, and the model does not yet"
         + " expect the survivor to speed up when the other ends, so waits and late ETAs run long; targets apply to 1 at once.");
     r.raw.put("runs", raw);
+    r.chart(Svg.bars("ETA and wait error (% of the task's duration, of the real wait)", "%", labels,
+        values.stream().mapToDouble(Double::doubleValue).toArray(), 25.0));
     r.write();
     System.exit(r.passed() ? 0 : 1);
   }
