@@ -35,7 +35,12 @@ public final class EtaTruth {
   }
 
   /** What was measured; {@code errors} sorted ascending. */
-  public record Result(List<Double> errors, double maxRise, List<Wait> waits, List<String> failures) {
+  /**
+   * {@code ranges}: progress updates that carried eta_low/eta_high; {@code badRanges}: those whose
+   * range did not hold eta_seconds.
+   */
+  public record Result(List<Double> errors, double maxRise, List<Wait> waits, List<String> failures, int ranges,
+      List<String> badRanges) {
     public double median() {
       return errors.isEmpty() ? Double.NaN : errors.get(errors.size() / 2);
     }
@@ -85,6 +90,8 @@ public final class EtaTruth {
   private static Result measure(BridgeClient watcher, List<String> ids, List<String> failures) {
     List<Double> errors = new ArrayList<>();
     double maxRise = 0;
+    int ranges = 0;
+    List<String> badRanges = new ArrayList<>();
     for (String id : ids) {
       Frame started = started(watcher, id);
       Frame completed = watcher.frames.stream().filter(BridgeClient.completedOf(id)).findFirst().orElseThrow();
@@ -92,6 +99,12 @@ public final class EtaTruth {
       Double previous = null;
       for (Frame f : watcher.ofTask(id)) {
         JsonObject d = f.body().getJsonObject("data");
+        if ("progress_update".equals(f.type()) && d.getValue("eta_low") != null) {
+          ranges++;
+          if (!(d.getDouble("eta_low") <= d.getDouble("eta_seconds") && d.getDouble("eta_seconds") <= d.getDouble("eta_high"))) {
+            badRanges.add(d.encode());
+          }
+        }
         if (!"progress_update".equals(f.type()) || d.getDouble("progress") < 0.25 || !"translating".equals(d.getString("stage"))) {
           continue;
         }
@@ -116,7 +129,7 @@ public final class EtaTruth {
         waits.add(new Wait(id, queuedEntry(shown, id).getDouble("wait_seconds"), real));
       }
     }
-    return new Result(errors, maxRise, waits, failures);
+    return new Result(errors, maxRise, waits, failures, ranges, badRanges);
   }
 
   private static Frame started(BridgeClient watcher, String id) {

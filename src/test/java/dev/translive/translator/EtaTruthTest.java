@@ -27,7 +27,7 @@ class EtaTruthTest {
   @Test
   void runningEtasAndQueuedWaitsMatchWhatHappened(Vertx vertx) throws Exception {
     Map<String, String> documents = new LinkedHashMap<>();
-    documents.put("report.txt", Workloads.report(50, 90, 1));
+    documents.put("report.txt", Workloads.report(50, 130, 1)); // long enough that the next wait, seen at 5 s, is several seconds
     documents.put("even.txt", Workloads.even(90, 40, 2));
     documents.put("page.html", Workloads.html(30, 3));
     EtaTruth.Result result = EtaTruth.run(vertx, dataDir, documents, 1, 120);
@@ -39,6 +39,10 @@ class EtaTruthTest {
     assertTrue(result.median() <= 0.10, "median running-ETA error " + result.median());
     assertTrue(result.p90() <= 0.25, "p90 running-ETA error " + result.p90());
     assertTrue(result.maxRise() <= 0.20, "an ETA rose by " + result.maxRise() * 100 + "% between two updates");
+
+    // Early estimates come with a range (contract extension of 2026-11-29) that holds the estimate.
+    assertTrue(result.ranges() > 0, "no progress_update carried eta_low/eta_high");
+    assertEquals(List.of(), result.badRanges());
 
     // The two waiting documents were shown a wait once the first had run 5 s.
     assertEquals(2, result.waits().size(), "waits shown: " + result.waits());
