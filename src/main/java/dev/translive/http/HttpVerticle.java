@@ -105,8 +105,8 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(config.http().port())
         .setPerMessageWebSocketCompressionSupported(config.bridgeCompression())
         .setPerFrameWebSocketCompressionSupported(config.bridgeCompression())
-        .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes());
+        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameBytes())
+        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameBytes());
     return bridgeReady
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> {
@@ -117,10 +117,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (bridge != null) {
-      bridge.close();
-    }
-    return Future.succeededFuture();
+    return bridge == null ? Future.succeededFuture() : bridge.close();
   }
 
   /** The bound port (the configured one, or the one picked when it was 0). */

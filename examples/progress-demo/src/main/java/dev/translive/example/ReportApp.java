@@ -40,7 +40,7 @@ public final class ReportApp extends VerticleBase {
   }
 
   public static void main(String[] args) {
-    Vertx.vertx().deployVerticle(new ReportApp(8090, BridgeOptions.defaults(), 500))
+    Vertx.vertx().deployVerticle(new ReportApp(8090, new BridgeOptions(), 500))
         .onSuccess(id -> System.out.println("Report demo on http://127.0.0.1:8090/"));
   }
 

@@ -46,7 +46,7 @@ class ReportAppTest {
   @Test
   void jobsShowLiveThroughTheEmbeddedProgressLayer(Vertx vertx) throws Exception {
     int cap = 5;
-    ReportApp app = new ReportApp(0, BridgeOptions.defaults().withMaxMessagesPerSecond(cap), 40);
+    ReportApp app = new ReportApp(0, new BridgeOptions().setMaxMessagesPerSecond(cap), 40);
     vertx.deployVerticle(app).await(10, TimeUnit.SECONDS);
     int port = app.actualPort();
     List<Received> early = watch(vertx, port);
