@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
 final class BridgeHub implements Handler<BridgeEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeHub.class);
   private static final String INERT_PREFIX = "translive.internal.bridge.inert.";
-  /** Latest progress kept per running task, for sockets that register mid-task; bounded. */
-  private static final int MAX_TRACKED_TASKS = 1000;
   private static final long REPLY_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
@@ -44,12 +42,12 @@ final class BridgeHub implements Handler<BridgeEvent> {
   private final BridgeMetrics metrics;
   /** Every open socket of this hub, keyed by its transport object (ServerWebSocket or SockJSSocket). */
   private final Map<Object, SocketChannel> channels = new HashMap<>();
-  /** Latest progress frame of each running task, with its conflation key, for sockets that register mid-task. */
-  private final LinkedHashMap<String, Keyed> latestProgress = new LinkedHashMap<>();
-
-  private record Keyed(String key, Encoded frame) {}
-
-  private Encoded latestQueue;
+  /**
+   * Sockets that registered since the last snapshot request, per address: one request to the owner
+   * of the latest state (the snapshot address) serves all of them, so the hub keeps no copy of it.
+   */
+  private final Map<SocketChannel, Boolean> awaitingSnapshot = new java.util.LinkedHashMap<>();
+  private boolean snapshotInFlight;
   /** Frames waiting for the next fan-out pass, conflated by key like a socket's own backlog. */
   private final LinkedHashMap<String, Outgoing> dirty = new LinkedHashMap<>();
   private boolean passScheduled;
@@ -87,20 +85,6 @@ final class BridgeHub implements Handler<BridgeEvent> {
   Future<Void> start() {
     consumers.add(vertx.eventBus().<JsonObject>consumer(settings.getProgressAddress(), msg -> onProgress(msg.body())));
     consumers.add(vertx.eventBus().<JsonObject>consumer(settings.getQueueAddress(), msg -> onQueue(msg.body())));
-    vertx.eventBus().<JsonObject>request(settings.getSnapshotAddress(), null)
-        .onSuccess(reply -> {
-          JsonObject snapshot = reply.body();
-          if (latestQueue == null && snapshot.getJsonObject("queue") != null) {
-            latestQueue = frame(settings.getQueueAddress(), snapshot.getJsonObject("queue"));
-          }
-          JsonArray progress = snapshot.getJsonArray("progress", new JsonArray());
-          for (int i = 0; i < progress.size(); i++) {
-            JsonObject p = progress.getJsonObject(i);
-            latestProgress.putIfAbsent(Messages.taskId(p),
-                new Keyed(progressKey(Messages.taskId(p), p), frame(settings.getProgressAddress(), p)));
-          }
-        })
-        .onFailure(err -> LOG.debug("No snapshot yet: {}", err.getMessage()));
     long every = Math.max(50, Math.min(settings.getHeartbeatMs(), settings.getPingTimeoutMs() / 4));
     sweepTimer = vertx.setPeriodic(every, id -> sweep());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
@@ -144,24 +128,15 @@ final class BridgeHub implements Handler<BridgeEvent> {
     String key;
     if (Messages.PROGRESS_UPDATE.equals(type)) {
       key = progressKey(taskId, message);
-      latestProgress.remove(taskId);
-      latestProgress.put(taskId, new Keyed(key, frame));
-      if (latestProgress.size() > MAX_TRACKED_TASKS) {
-        latestProgress.remove(latestProgress.keySet().iterator().next());
-      }
     } else {
       // Unique per message even across nodes whose seq clocks may coincide.
       key = "l:" + type + ":" + taskId + ":" + message.getValue("seq");
-      if (Messages.TASK_COMPLETED.equals(type)) {
-        latestProgress.remove(taskId);
-      }
     }
     deliver(settings.getProgressAddress(), key, frame);
   }
 
   private void onQueue(JsonObject message) {
-    latestQueue = frame(settings.getQueueAddress(), message);
-    deliver(settings.getQueueAddress(), "q", latestQueue);
+    deliver(settings.getQueueAddress(), "q", frame(settings.getQueueAddress(), message));
   }
 
   /**
@@ -316,7 +291,7 @@ final class BridgeHub implements Handler<BridgeEvent> {
     // Out of the fan-out at once; the slot is freed when the close completes.
     SocketChannel channel = channels.get(socket);
     if (channel != null) {
-      close(channel, 4009, "slow_consumer", null);
+      close(channel, 4009, "slow_consumer", error("slow_consumer", "this connection does not keep up with the updates"));
     }
   }
 
@@ -392,20 +367,67 @@ final class BridgeHub implements Handler<BridgeEvent> {
     }
   }
 
-  /** No blank screen: the current state goes out at once, not at the next change. */
+  /**
+   * No blank screen: the current state goes out at once, not at the next change. It comes from the
+   * owner of the latest state (whoever answers the snapshot address), asked once for every socket
+   * that registered meanwhile; clients order what they get by seq.
+   */
   private void snapshotOnRegister(SocketChannel channel, String address) {
-    if (address.equals(settings.getQueueAddress()) && latestQueue != null) {
-      channel.offer("q", latestQueue);
-    } else if (address.equals(settings.getProgressAddress()) && !latestProgress.isEmpty()) {
-      int n = latestProgress.size();
-      String[] keys = new String[n];
-      Encoded[] frames = new Encoded[n];
-      int i = 0;
-      for (Keyed latest : latestProgress.values()) {
-        keys[i] = latest.key();
-        frames[i++] = latest.frame();
+    awaitingSnapshot.merge(channel, address.equals(settings.getProgressAddress()), Boolean::logicalOr);
+    requestSnapshot();
+  }
+
+  private void requestSnapshot() {
+    if (snapshotInFlight || awaitingSnapshot.isEmpty()) {
+      return;
+    }
+    snapshotInFlight = true;
+    Map<SocketChannel, Boolean> waiting = new java.util.LinkedHashMap<>(awaitingSnapshot);
+    awaitingSnapshot.clear();
+    vertx.eventBus().<JsonObject>request(settings.getSnapshotAddress(), new JsonObject(),
+        new DeliveryOptions().setSendTimeout(REPLY_TIMEOUT_MS)).onComplete(ar -> {
+          snapshotInFlight = false;
+          if (ar.succeeded() && ar.result().body() != null) {
+            deliverSnapshot(waiting, ar.result().body());
+          } else {
+            LOG.debug("No snapshot for new registrations: {}", ar.cause() == null ? "empty" : ar.cause().getMessage());
+          }
+          requestSnapshot();
+        });
+  }
+
+  /** The snapshot's messages, encoded once; keyed apart from live ones so they never displace newer state. */
+  private void deliverSnapshot(Map<SocketChannel, Boolean> waiting, JsonObject snapshot) {
+    JsonObject queue = snapshot.getJsonObject("queue");
+    JsonArray progress = snapshot.getJsonArray("progress", new JsonArray());
+    int n = progress.size() + 1;
+    String[] keys = new String[n];
+    Encoded[] frames = new Encoded[n];
+    for (int i = 0; i < progress.size(); i++) {
+      JsonObject p = progress.getJsonObject(i);
+      keys[i] = "s:" + progressKey(Messages.taskId(p), p);
+      frames[i] = frame(settings.getProgressAddress(), p);
+    }
+    Encoded queueFrame = queue == null ? null : frame(settings.getQueueAddress(), queue);
+    String[] someKeys = new String[n];
+    Encoded[] someFrames = new Encoded[n];
+    for (Map.Entry<SocketChannel, Boolean> entry : waiting.entrySet()) {
+      SocketChannel channel = entry.getKey();
+      if (channel.closed) {
+        continue;
       }
-      channel.offer(keys, frames, n);
+      int m = 0;
+      if (queueFrame != null && channel.subscribed(settings.getQueueAddress())) {
+        someKeys[m] = "s:q";
+        someFrames[m++] = queueFrame;
+      }
+      if (entry.getValue() && channel.subscribed(settings.getProgressAddress())) {
+        for (int i = 0; i < progress.size(); i++) {
+          someKeys[m] = keys[i];
+          someFrames[m++] = frames[i];
+        }
+      }
+      channel.offer(someKeys, someFrames, m);
     }
   }
 

@@ -83,7 +83,7 @@ abstract class Outlet {
       if (n == 1) {
         frame = batch[0].sockJsFrame();
       } else {
-        int size = 2 + n - 1;
+        int size = 3 + n - 1; // a [ ] and the commas
         for (int i = 0; i < n; i++) {
           size += batch[i].sockJsElement().length;
         }
@@ -148,10 +148,12 @@ abstract class Outlet {
 
     @Override
     void close(int code, String reason, Encoded why) {
-      if (why != null) {
-        socket.write(Buffer.buffer(why.raw));
+      if (why == null) {
+        socket.close(code, reason);
+      } else {
+        // A session drops what is still queued when it closes: the reason goes out first.
+        socket.write(Buffer.buffer(why.raw)).onComplete(v -> socket.close(code, reason));
       }
-      socket.close(code, reason);
     }
 
     @Override
