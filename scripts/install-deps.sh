@@ -7,6 +7,8 @@ purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
 if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
+  # Node and npm: the official SockJS event-bus client in the bridge tests, bench's Node ws broadcaster.
+  packages+=(nodejs npm)
 fi
 
 missing=()
