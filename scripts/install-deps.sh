@@ -8,7 +8,9 @@ packages=(apertium apertium-eng-spa)
 if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
   # Node and npm: the official SockJS event-bus client in the bridge tests, bench's Node ws broadcaster.
-  packages+=(nodejs npm)
+  # (checked by command: a NodeSource nodejs brings its own npm and conflicts with Debian's).
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
