@@ -31,8 +31,27 @@ abstract class Outlet {
     return true;
   }
 
+  /** Transports that take one message per write; the completion of the last one stands for the batch. */
+  abstract static class PerMessage extends Outlet {
+    abstract Future<Void> writeOne(byte[] message);
+
+    @Override
+    final int write(Encoded[] batch, int n, Handler<AsyncResult<Void>> written) {
+      int bytes = 0;
+      Future<Void> last = null;
+      for (int i = 0; i < n; i++) {
+        bytes += batch[i].raw.length;
+        last = writeOne(batch[i].raw);
+      }
+      if (last != null) {
+        last.onComplete(written);
+      }
+      return bytes;
+    }
+  }
+
   /** The raw WebSocket transport: one binary frame per message, as vertx-web's raw transport wrote them. */
-  static final class Raw extends Outlet {
+  static final class Raw extends PerMessage {
     private final ServerWebSocket ws;
 
     Raw(ServerWebSocket ws) {
@@ -40,24 +59,14 @@ abstract class Outlet {
     }
 
     @Override
-    int write(Encoded[] batch, int n, Handler<AsyncResult<Void>> written) {
-      int bytes = 0;
-      Future<Void> last = null;
-      for (int i = 0; i < n; i++) {
-        byte[] raw = batch[i].raw;
-        bytes += raw.length;
-        last = ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.BINARY, Unpooled.wrappedBuffer(raw), true));
-      }
-      if (last != null) {
-        last.onComplete(written);
-      }
-      return bytes;
+    Future<Void> writeOne(byte[] message) {
+      return ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.BINARY, Unpooled.wrappedBuffer(message), true));
     }
 
     @Override
     void close(int code, String reason, Encoded why) {
       if (why != null) {
-        ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.BINARY, Unpooled.wrappedBuffer(why.raw), true));
+        writeOne(why.raw);
       }
       ws.close((short) code, reason);
     }
@@ -125,7 +134,7 @@ abstract class Outlet {
   }
 
   /** vertx-web's SockJS session: the fallback transports (XHR streaming and polling, EventSource). */
-  static final class Session extends Outlet {
+  static final class Session extends PerMessage {
     private final SockJSSocket socket;
 
     Session(SockJSSocket socket) {
@@ -133,17 +142,8 @@ abstract class Outlet {
     }
 
     @Override
-    int write(Encoded[] batch, int n, Handler<AsyncResult<Void>> written) {
-      int bytes = 0;
-      Future<Void> last = null;
-      for (int i = 0; i < n; i++) {
-        bytes += batch[i].raw.length;
-        last = socket.write(Buffer.buffer(batch[i].raw));
-      }
-      if (last != null) {
-        last.onComplete(written);
-      }
-      return bytes;
+    Future<Void> writeOne(byte[] message) {
+      return socket.write(Buffer.buffer(message));
     }
 
     @Override
@@ -152,7 +152,7 @@ abstract class Outlet {
         socket.close(code, reason);
       } else {
         // A session drops what is still queued when it closes: the reason goes out first.
-        socket.write(Buffer.buffer(why.raw)).onComplete(v -> socket.close(code, reason));
+        writeOne(why.raw).onComplete(v -> socket.close(code, reason));
       }
     }
 

@@ -127,9 +127,7 @@ abstract class BridgeTransportSuite {
   @Test
   void progressConflatesUnderTheRateCapAndLifecycleMessagesAllArriveInOrder() throws Exception {
     Server server = serve(new BridgeOptions().setMaxMessagesPerSecond(2));
-    OfficialClient client = connect(server);
-    client.register(PROGRESS);
-    awaitRegistered(server, client);
+    OfficialClient client = watchingProgress(server);
     String task = server.call(p -> {
       String id = p.startTask("big.docx", 100);
       for (int i = 1; i <= 60; i++) {
@@ -155,9 +153,7 @@ abstract class BridgeTransportSuite {
   @Test
   void theRateCapSpreadsMessagesOverTime() throws Exception {
     Server server = serve(new BridgeOptions().setMaxMessagesPerSecond(2));
-    OfficialClient client = connect(server);
-    client.register(PROGRESS);
-    awaitRegistered(server, client);
+    OfficialClient client = watchingProgress(server);
     long start = System.currentTimeMillis();
     List<String> tasks = server.call(p -> java.util.stream.IntStream.range(0, 6).mapToObj(i -> p.startTask("t" + i, 1)).toList());
     client.await(OfficialClient.message(b -> tasks.get(5).equals(b.getString("task_id"))));
@@ -170,9 +166,7 @@ abstract class BridgeTransportSuite {
   @Test
   void aSocketThatCannotKeepUpIsClosedAsASlowConsumer() throws Exception {
     Server server = serve(new BridgeOptions().setMaxMessagesPerSecond(1).setMaxPendingPerSocket(5));
-    OfficialClient client = connect(server);
-    client.register(PROGRESS);
-    awaitRegistered(server, client);
+    OfficialClient client = watchingProgress(server);
     // Lifecycle messages are never conflated: twenty of them at once overflow five pending.
     server.call(p -> java.util.stream.IntStream.range(0, 20).mapToObj(i -> p.startTask("t" + i, 1)).toList());
     assertClosedFor(client, 4009, "slow_consumer");
@@ -202,9 +196,14 @@ abstract class BridgeTransportSuite {
         "told why: " + client.events);
   }
 
-  /** Registration is asynchronous: wait until the hub counts the socket's subscription by the snapshot it sends. */
-  private static void awaitRegistered(Server server, OfficialClient client) throws Exception {
-    client.register(QUEUE);
+  /**
+   * A client registered on progress. Registration is asynchronous: the queue state pushed on its
+   * second registration, which the bridge handles in order, says the first is in place.
+   */
+  private OfficialClient watchingProgress(Server server) throws Exception {
+    OfficialClient client = connect(server);
+    client.register(PROGRESS).register(QUEUE);
     client.await(OfficialClient.ofType(Messages.QUEUE_UPDATE));
+    return client;
   }
 }
