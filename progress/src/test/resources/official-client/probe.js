@@ -4,6 +4,9 @@
 //   {"op":"register","address":"..."}  {"op":"send","address":"...","body":{...}}  {"op":"flood","n":100}
 //   {"op":"close"}
 // Events: open, message {address, body}, reply {body} | {error}, err {body}, close {code, reason}.
+// Node 20's default agent keeps connections alive and may reuse one the server has just closed
+// after a poll ("socket hang up"); a browser's XHR does not fail that way. Fresh connections.
+require('http').globalAgent = new (require('http').Agent)({ keepAlive: false });
 const EventBus = require('@vertx/eventbus-bridge-client.js');
 const readline = require('readline');
 const [url, transport, origin] = process.argv.slice(2);

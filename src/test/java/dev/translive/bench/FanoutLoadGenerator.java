@@ -212,7 +212,7 @@ public final class FanoutLoadGenerator {
       double selfCpuBefore = ProcStats.cpuSeconds(ProcessHandle.current().pid());
       long wallBefore = System.nanoTime();
       windowStartMicros = System.currentTimeMillis() * 1000L;
-      taskId = submitLongTask(vertx, group.first().port);
+      taskId = submitLongTask(vertx, group.first().port, taskSeconds);
       // The bridge shares its event loop with /health: the answer time is that loop's lag. Probed from a
       // plain thread, because this JVM's event loops are themselves busy with the load.
       java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -444,7 +444,7 @@ public final class FanoutLoadGenerator {
   }
 
   /** A .txt of taskSeconds × 10 lines: at 100 ms a segment it runs about taskSeconds. */
-  private String submitLongTask(Vertx vertx, int port) throws Exception {
+  static String submitLongTask(Vertx vertx, int port, int taskSeconds) throws Exception {
     StringBuilder doc = new StringBuilder();
     for (int i = 1; i <= taskSeconds * 10; i++) {
       doc.append("Line ").append(i).append(" of the fan-out benchmark document.\n");
