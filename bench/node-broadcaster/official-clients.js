@@ -40,6 +40,9 @@ for (let i = 0; i < count; i++) {
         if (!done && msg.body.type === 'task_completed') {
           done = true;
           if (++completed === count) report();
+          // Clients that never registered (the transport failed them) will not complete: stop once
+          // every registered one has, and nothing changed for 3 s.
+          if (completed === ready) setTimeout(() => { if (completed === ready) report(); }, 3000);
         }
       });
     };
