@@ -42,6 +42,9 @@ final class ServerProcess implements AutoCloseable {
     environment.put("TRANSLIVE_CONFIG", workDir.resolve("no-config.json").toString());
     environment.put("TRANSLIVE_DATA_DIR", workDir.resolve("data").toString());
     environment.put("TRANSLIVE_LOG_DIR", workDir.resolve("logs").toString());
+    // The load generator is one address playing thousands of clients: the per-address bounds would cut it off.
+    environment.put("TRANSLIVE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0");
+    environment.put("TRANSLIVE_UPLOAD_PER_CLIENT_BYTES_PER_HOUR", "0");
     environment.putAll(env);
     return launch(command, workDir, environment, "TRANSLIVE_HTTP_PORT");
   }

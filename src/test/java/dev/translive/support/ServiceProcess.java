@@ -26,14 +26,19 @@ public final class ServiceProcess {
 
   /** Starts the jar with {@code env} added to the environment and waits until /health answers. */
   public static ServiceProcess start(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
-    ServiceProcess service = launch(workDir, port, env, logName);
+    return start(workDir, port, env, logName, "-Xmx512m");
+  }
+
+  /** As {@link #start(Path, int, Map, String)} with its own heap bound, e.g. "-Xmx256m" for hostile-input tests. */
+  public static ServiceProcess start(Path workDir, int port, Map<String, String> env, String logName, String heap) throws Exception {
+    ServiceProcess service = launch(workDir, port, env, logName, heap);
     service.awaitHealthy(Duration.ofSeconds(60));
     return service;
   }
 
   /** Starts the jar and waits for its "ready" log line (for nodes without the http role). */
   public static ServiceProcess startNode(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
-    ServiceProcess service = launch(workDir, port, env, logName);
+    ServiceProcess service = launch(workDir, port, env, logName, "-Xmx512m");
     service.awaitLog("Translive ready", Duration.ofSeconds(90));
     return service;
   }
@@ -52,14 +57,15 @@ public final class ServiceProcess {
     throw new IllegalStateException("no '" + line + "' in the log: " + tail());
   }
 
-  private static ServiceProcess launch(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
+  private static ServiceProcess launch(Path workDir, int port, Map<String, String> env, String logName, String heap)
+      throws Exception {
     String jar = System.getProperty("translive.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the service jar is missing (" + jar + "); run through mvn verify");
     }
     Files.createDirectories(workDir);
     Path log = workDir.resolve(logName);
-    ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar)
+    ProcessBuilder builder = new ProcessBuilder(javaBin(), heap, "-jar", jar)
         .directory(workDir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
