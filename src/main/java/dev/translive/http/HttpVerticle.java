@@ -376,23 +376,17 @@ public final class HttpVerticle extends VerticleBase {
           form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client),
           Path.of(upload.uploadedFileName())));
     }
-    new Submission(vertx, intake, files).submitAll(received)
-        .map(tasks -> new JsonObject().put("tasks", tasks))
-        .onSuccess(body -> {
+    Submission submission = new Submission(vertx, intake, files);
+    submission.submitAll(received)
+        .onSuccess(tasks -> {
           if (ctx.response().closed()) {
             // The client left (or idled out) before its 202: nobody holds these tokens, so the tasks go.
-            withdraw(body.getJsonArray("tasks").stream().map(JsonObject.class::cast).toList());
+            submission.withdrawAll(tasks);
           } else {
-            json(ctx, 202, body);
+            json(ctx, 202, new JsonObject().put("tasks", tasks));
           }
         })
         .onFailure(err -> fail(ctx, err));
-  }
-
-  /** Cancels accepted tasks whose tokens the client will never receive. */
-  private void withdraw(List<JsonObject> tasks) {
-    tasks.forEach(t -> bus.request(Addresses.TASKS_CANCEL,
-        new JsonObject().put("task_id", t.getString("task_id")).put("token", t.getString("token"))));
   }
 
   private void result(RoutingContext ctx) {
