@@ -10,6 +10,7 @@ import dev.translive.support.Eventually;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.junit5.VertxExtension;
@@ -80,11 +81,13 @@ class BridgeConnectionTest {
 
   /** The Sec-WebSocket-Extensions the server accepted for a client that offers compression. */
   private static String extensions(Vertx vertx, int port) throws Exception {
-    WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true))
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+    // Held until the end: Vert.x closes a client nothing references when it is collected, even mid-handshake.
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
         .await(5, TimeUnit.SECONDS);
     String value = ws.headers().get("Sec-WebSocket-Extensions");
     ws.close().await(5, TimeUnit.SECONDS);
+    client.close().await(5, TimeUnit.SECONDS);
     return value;
   }
 }

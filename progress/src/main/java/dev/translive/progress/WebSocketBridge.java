@@ -33,7 +33,7 @@ final class WebSocketBridge {
     String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     ctx.request().toWebSocket()
         .onSuccess(ws -> open(ws, sockJs, client))
-        .onFailure(err -> LOG.debug("WebSocket upgrade failed: {}", err.getMessage()));
+        .onFailure(err -> LOG.warn("A bridge WebSocket upgrade failed: {}", err.toString()));
   }
 
   private void open(ServerWebSocket ws, boolean sockJs, String client) {

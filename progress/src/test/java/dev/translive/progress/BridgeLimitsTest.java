@@ -45,8 +45,13 @@ class BridgeLimitsTest {
     }
   }
 
+  /** Held: Vert.x closes a client nothing references when it is collected, even mid-handshake. */
+  private final List<io.vertx.core.http.WebSocketClient> clients = new CopyOnWriteArrayList<>();
+
   private Raw raw(BridgeTransportSuite.Server server) throws Exception {
-    WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+    io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
+    clients.add(client);
+    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(server.http.actualPort()).setURI("/eventbus/websocket")).await(10, TimeUnit.SECONDS);
     Raw raw = new Raw(ws, new CopyOnWriteArrayList<>(), new CompletableFuture<>());
     ws.handler(b -> raw.frames.add(new JsonObject(b)));
