@@ -79,9 +79,25 @@ public final class TestServer {
     });
   }
 
-  public Future<Void> stop() {
-    http.close();
-    return app.undeploy();
+  private Future<Void> stopped;
+
+  /** Undeploys once; later calls return the same result (a test and {@link Servers} may both stop it). */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      http.close();
+      stopped = app.undeploy();
+    }
+    return stopped;
+  }
+
+  /** DELETE /api/tasks/{id} with the task's token. */
+  public Future<HttpResponse<Buffer>> cancel(JsonObject task) {
+    return http.delete("/api/tasks/" + task.getString("task_id")).putHeader("X-Task-Token", task.getString("token")).send();
+  }
+
+  /** GET /api/tasks/{id}/result with the task's token. */
+  public Future<HttpResponse<Buffer>> result(JsonObject task) {
+    return http.get("/api/tasks/" + task.getString("task_id") + "/result").putHeader("X-Task-Token", task.getString("token")).send();
   }
 
   /** "line 1\nline 2\n..." with {@code n} distinct sentences. */
