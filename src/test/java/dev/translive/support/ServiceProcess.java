@@ -172,6 +172,12 @@ public final class ServiceProcess {
     process.waitFor();
   }
 
+  /** kill -9 without blocking the caller; completes when the process is gone. */
+  public Future<Void> killNow() {
+    process.destroyForcibly();
+    return Future.fromCompletionStage(process.onExit()).mapEmpty();
+  }
+
   public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(15, TimeUnit.SECONDS)) {
