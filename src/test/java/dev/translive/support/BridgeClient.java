@@ -128,6 +128,15 @@ public final class BridgeClient {
     return f -> "progress_update".equals(f.type()) && taskId.equals(f.body().getString("task_id"));
   }
 
+  /** The first frame that matches among those arriving after this call (not the ones already here). */
+  public Future<Frame> awaitNext(Predicate<Frame> match) {
+    synchronized (waiters) {
+      Promise<Frame> promise = Promise.promise();
+      waiters.add(new Waiter(match, promise));
+      return promise.future();
+    }
+  }
+
   public static Predicate<Frame> completedOf(String taskId) {
     return f -> "task_completed".equals(f.type()) && taskId.equals(f.body().getString("task_id"));
   }

@@ -1,5 +1,6 @@
 package dev.translive.support;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
@@ -17,6 +18,26 @@ public record PgSchema(String baseUrl, String name) {
     PgSchema schema = new PgSchema(baseUrl, prefix + Long.toHexString(System.nanoTime()));
     schema.run(vertx, "CREATE SCHEMA " + schema.name);
     return schema;
+  }
+
+  /** Creates a fresh schema; the future fails with the reason when PostgreSQL is not reachable. */
+  public static Future<PgSchema> createAsync(Vertx vertx, String baseUrl, String prefix) {
+    PgSchema schema = new PgSchema(baseUrl, prefix + Long.toHexString(System.nanoTime()));
+    return schema.runAsync(vertx, "CREATE SCHEMA " + schema.name).map(schema);
+  }
+
+  public Future<Void> dropAsync(Vertx vertx) {
+    return runAsync(vertx, "DROP SCHEMA " + name + " CASCADE");
+  }
+
+  private Future<Void> runAsync(Vertx vertx, String sql) {
+    return PgConnection.connect(vertx, PgConnectOptions.fromUri(baseUrl))
+        .recover(e -> Future.failedFuture(new AssertionError(
+            "PostgreSQL is not reachable at " + baseUrl + "; start it with scripts/postgres.sh start", e)))
+        .compose(connection -> connection.query("SET client_min_messages = warning").execute()
+            .compose(v -> connection.query(sql).execute())
+            .eventually(connection::close))
+        .mapEmpty();
   }
 
   public String url() {
