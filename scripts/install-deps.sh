@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Translive needs, when root; otherwise names what is missing.
 #   scripts/install-deps.sh run    Apertium (the real offline engine)
-#   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests)
+#   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests), python3, pandoc
 set -euo pipefail
 purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
 if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
+fi
+if [ "$purpose" = "test" ]; then
+  packages+=(python3 pandoc)  # the README's TCP client (TcpBridgeTest, ClusterIT); documents made by another tool
 fi
 
 missing=()
