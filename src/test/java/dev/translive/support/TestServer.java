@@ -67,6 +67,24 @@ public final class TestServer {
     return http.post("/api/tasks").sendMultipartForm(form);
   }
 
+  /** POSTs several files in one request (name to bytes, in order) with {@code fields}. */
+  public Future<HttpResponse<Buffer>> submitFiles(Map<String, Buffer> files, Map<String, String> fields) {
+    MultipartForm form = MultipartForm.create();
+    fields.forEach(form::attribute);
+    files.forEach((name, bytes) -> form.binaryFileUpload("file", name, bytes, "application/octet-stream"));
+    return http.post("/api/tasks").sendMultipartForm(form);
+  }
+
+  /** POSTs one file of any bytes; the reply's first task, or an AssertionError naming the refusal. */
+  public Future<JsonObject> submitBytes(String filename, Buffer bytes, Map<String, String> fields) {
+    return submitFiles(Map.of(filename, bytes), fields).map(r -> {
+      if (r.statusCode() != 202) {
+        throw new AssertionError("upload refused: " + r.statusCode() + " " + r.bodyAsString());
+      }
+      return r.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0);
+    });
+  }
+
   public Future<JsonObject> task(String taskId) {
     return http.get("/api/tasks/" + taskId).send().map(HttpResponse::bodyAsJsonObject);
   }
