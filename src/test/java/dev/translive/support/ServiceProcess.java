@@ -178,6 +178,12 @@ public final class ServiceProcess {
     return Future.fromCompletionStage(process.onExit()).mapEmpty();
   }
 
+  /** A clean stop (SIGTERM: shutdown hooks run, logs flush) without blocking the caller. */
+  public Future<Void> stopNow() {
+    process.destroy();
+    return Future.fromCompletionStage(process.onExit()).mapEmpty();
+  }
+
   public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(15, TimeUnit.SECONDS)) {
