@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
+import dev.translive.support.ClusterServiceClient;
 import dev.translive.support.PgSchema;
 import dev.translive.support.Servers;
 import dev.translive.support.ServiceProcess;
@@ -16,7 +17,6 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -102,27 +102,13 @@ class BusTaskCrashIT {
 
   /** The service JVM submits and exits; its {@code submitted <id> <token>} line. */
   private Future<String> submitOverTheBus() {
-    Path log = servers.dir("service").resolve("service.log");
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.translive.support.ClusterServiceClient",
-        String.valueOf(SENTENCES), "submit-only").redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder client = ClusterServiceClient.command(String.valueOf(SENTENCES), "submit-only");
     Map<String, String> clientEnv = env(1);
     clientEnv.put("TRANSLIVE_ROLES", "");
-    builder.environment().putAll(clientEnv);
-    try {
-      Process client = servers.process(builder);
-      return Future.fromCompletionStage(client.onExit()).map(p -> {
-        String output;
-        try {
-          output = Files.readString(log);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-        assertEquals(0, p.exitValue(), output);
-        return output.lines().filter(l -> l.startsWith("submitted ")).findFirst().orElseThrow(() -> new AssertionError(output));
-      });
-    } catch (IOException e) {
-      return Future.failedFuture(e);
-    }
+    client.environment().putAll(clientEnv);
+    return servers.run(client, "service").map(done -> {
+      assertEquals(0, done.exitCode(), done.output());
+      return done.output().lines().filter(l -> l.startsWith("submitted ")).findFirst().orElseThrow(() -> new AssertionError(done.output()));
+    });
   }
 }

@@ -38,11 +38,11 @@ class ConcurrencyClaimsTest {
 
   private Future<Void> fourTasksOnTwoSlots(Vertx vertx) {
     // The per-socket cap is lifted so the watching socket does not lag behind the queue (conflation is tested elsewhere).
-    return servers.start(vertx, Map.of("queue.concurrency", 2, "engines.demo.delayMs", 200, "engines.demo.batchSize", 1,
+    return servers.startWatched(vertx, Map.of("queue.concurrency", 2, "engines.demo.delayMs", 200, "engines.demo.batchSize", 1,
             "bridge.maxMessagesPerSecond", 1000))
-        .compose(s -> servers.watch(vertx, (server = s).port))
         .compose(w -> {
-          watcher = w;
+          server = w.server();
+          watcher = w.watcher();
           Future<Void> chain = Future.succeededFuture();
           for (int segments : new int[] {20, 40, 5, 5}) {
             // Distinct text per task: the translation memory would otherwise finish the later ones at once.

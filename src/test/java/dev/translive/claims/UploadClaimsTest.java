@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
+import dev.translive.support.HostileDocuments;
 import dev.translive.support.Servers;
 import dev.translive.support.TestServer;
 import io.vertx.core.Future;
@@ -18,7 +19,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -50,12 +49,11 @@ class UploadClaimsTest {
   private BridgeClient watcher;
 
   private Future<Void> serverAndWatcher(Vertx vertx) {
-    return servers.start(vertx, Map.of())
-        .compose(s -> servers.watch(vertx, (server = s).port))
-        .map(w -> {
-          watcher = w;
-          return null;
-        });
+    return servers.startWatched(vertx, Map.of()).map(w -> {
+      server = w.server();
+      watcher = w.watcher();
+      return null;
+    });
   }
 
   /** Uploads one file and, once the bridge announced its completion, downloads the result. */
@@ -164,7 +162,7 @@ class UploadClaimsTest {
   void corruptDocumentsAndZipBombsGet422WithTheReasonAndNothingElseIsLost(Vertx vertx, VertxTestContext test) throws Exception {
     byte[] docx = endnotesDocx(servers.dir("pandoc"));
     byte[] truncated = java.util.Arrays.copyOf(docx, docx.length / 2);
-    byte[] bomb = zipBomb();
+    byte[] bomb = HostileDocuments.zipBombDocx(1024);
     serverAndWatcher(vertx)
         .compose(v -> server.submitFiles(Map.of("truncated.docx", Buffer.buffer(truncated)), Map.of()))
         .compose(corrupt -> {
@@ -229,22 +227,5 @@ class UploadClaimsTest {
       assertTrue(text(check.getEndnotes()).contains("The endnote explains the source."), "the fixture has its endnote");
     }
     return docx;
-  }
-
-  /** A .docx of about 1 MB that declares 1 GB of document.xml. */
-  private static byte[] zipBomb() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(out)) {
-      zip.setLevel(Deflater.BEST_SPEED);
-      zip.putNextEntry(new ZipEntry("[Content_Types].xml"));
-      zip.write("<Types/>".getBytes(StandardCharsets.UTF_8));
-      zip.putNextEntry(new ZipEntry("word/document.xml"));
-      byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < 1024; i++) {
-        zip.write(zeros);
-      }
-      zip.closeEntry();
-    }
-    return out.toByteArray();
   }
 }

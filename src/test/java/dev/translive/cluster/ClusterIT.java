@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
 import dev.translive.support.BridgeClient.Frame;
+import dev.translive.support.ClusterServiceClient;
 import dev.translive.support.PgSchema;
 import dev.translive.support.Servers;
 import dev.translive.support.ServiceProcess;
@@ -99,23 +100,12 @@ class ClusterIT {
         });
   }
 
-  /** Runs {@code builder} with its output in {@code log}; completes with that output when it exits 0. */
-  private Future<String> runToEnd(ProcessBuilder builder, Path log) {
-    try {
-      Process process = servers.process(builder.redirectErrorStream(true).redirectOutput(log.toFile()));
-      return Future.fromCompletionStage(process.onExit()).map(p -> {
-        String output;
-        try {
-          output = Files.readString(log);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-        assertEquals(0, p.exitValue(), output);
-        return output;
-      });
-    } catch (IOException e) {
-      return Future.failedFuture(e);
-    }
+  /** Runs {@code builder} to its end; its output, once it exited 0. */
+  private Future<String> runToEnd(ProcessBuilder builder, String name) {
+    return servers.run(builder, name).map(done -> {
+      assertEquals(0, done.exitCode(), done.output());
+      return done.output();
+    });
   }
 
   @Test
@@ -152,10 +142,9 @@ class ClusterIT {
           } catch (IOException e) {
             return Future.failedFuture(e);
           }
-          ProcessBuilder service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp", System.getProperty("java.class.path"), "dev.translive.support.ClusterServiceClient");
+          ProcessBuilder service = ClusterServiceClient.command();
           service.environment().putAll(clientEnv);
-          return runToEnd(service, servers.dir("service").resolve("service.log"));
+          return runToEnd(service, "service");
         })
         .compose(serviceOutput -> {
           assertTrue(serviceOutput.contains("final completed"), serviceOutput);
@@ -168,7 +157,7 @@ class ClusterIT {
             return Future.failedFuture(e);
           }
           return runToEnd(new ProcessBuilder("python3", Path.of("docs/examples/tcp_client.py").toAbsolutePath().toString(),
-              String.valueOf(tcp), doc.toString()), dir.resolve("python.log"));
+              String.valueOf(tcp), doc.toString()), "python");
         })
         .onComplete(test.succeeding(pythonOutput -> test.verify(() -> {
           assertTrue(pythonOutput.contains("\"status\": \"completed\""), pythonOutput);

@@ -33,12 +33,11 @@ class BusApiTest {
   }
 
   private Future<Void> serverAndWatcher(Vertx vertx, Map<String, Object> overrides) {
-    return servers.start(vertx, overrides)
-        .compose(s -> servers.watch(vertx, (server = s).port))
-        .map(w -> {
-          watcher = w;
-          return null;
-        });
+    return servers.startWatched(vertx, overrides).map(w -> {
+      server = w.server();
+      watcher = w.watcher();
+      return null;
+    });
   }
 
   @Test

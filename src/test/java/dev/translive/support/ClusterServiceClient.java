@@ -24,6 +24,15 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterServiceClient {
   private ClusterServiceClient() {}
 
+  /** The command that runs this client in its own JVM with the test classpath. */
+  public static ProcessBuilder command(String... args) {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ClusterServiceClient.class.getName()));
+    command.addAll(java.util.List.of(args));
+    return new ProcessBuilder(command);
+  }
+
   public static void main(String[] args) throws Exception {
     String text = args.length > 0 ? TestServer.sentences(Integer.parseInt(args[0])) : "A service sends this.\nAnd this.\n";
     boolean submitOnly = args.length > 1 && "submit-only".equals(args[1]);

@@ -110,6 +110,13 @@ public final class Servers implements BeforeEachCallback, AfterEachCallback {
     return TestServer.start(vertx, config).map(server -> ownAsync(server, server::stop));
   }
 
+  /** A server and a bridge socket watching both outbound addresses from before any upload. */
+  public record Watched(TestServer server, BridgeClient watcher) {}
+
+  public Future<Watched> startWatched(Vertx vertx, Map<String, Object> overrides) {
+    return start(vertx, overrides).compose(server -> watch(vertx, server.port).map(watcher -> new Watched(server, watcher)));
+  }
+
   /** A bridge socket registered on both outbound addresses, closed after the test. */
   public Future<BridgeClient> watch(Vertx vertx, int port) {
     return BridgeClient.watching(vertx, port).map(client -> ownAsync(client, client::close));
@@ -144,6 +151,29 @@ public final class Servers implements BeforeEachCallback, AfterEachCallback {
       process.destroyForcibly();
       process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
     });
+  }
+
+  /** How a helper process ended: its exit code and everything it printed. */
+  public record Finished(int exitCode, String output) {}
+
+  /**
+   * Runs {@code builder} (output and errors to {@code name}.log in a fresh directory) to its end; the
+   * future completes when it exits, and it is killed after the test if it has not.
+   */
+  public Future<Finished> run(ProcessBuilder builder, String name) {
+    Path log = dir(name).resolve(name + ".log");
+    try {
+      Process process = process(builder.redirectErrorStream(true).redirectOutput(log.toFile()));
+      return Future.fromCompletionStage(process.onExit()).map(p -> {
+        try {
+          return new Finished(p.exitValue(), Files.readString(log));
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
