@@ -86,7 +86,16 @@ class BusTaskCrashIT {
         })
         .compose(v -> servers.process(nodeDir, 0, env(2), "second.log"))
         .compose(second -> servers.watch(vertx, (node[1] = second).port))
-        .compose(watcher -> watcher.await(BridgeClient.completedOf(submitted[0])))
+        .compose(watcher -> watcher.await(BridgeClient.progressOf(submitted[0])).compose(first -> {
+          assertTrue(first.body().getJsonObject("data").getDouble("progress") > 0, "progress kept: " + first.body().encode());
+          return watcher.await(f -> BridgeClient.progressOf(submitted[0]).test(f)
+              && "translating".equals(f.body().getJsonObject("data").getString("stage")));
+        }).compose(translating -> {
+          // It resumes: the segments translated before the kill come from the translation memory.
+          assertTrue(translating.body().getJsonObject("data").getInteger("cached_segments") > 0,
+              "resumed with what was translated: " + translating.body().encode());
+          return watcher.await(BridgeClient.completedOf(submitted[0]));
+        }))
         .compose(end -> {
           assertEquals("completed", end.body().getJsonObject("data").getString("status"), end.body().encode());
           WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node[1].port));

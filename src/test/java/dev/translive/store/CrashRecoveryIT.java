@@ -90,16 +90,19 @@ class CrashRecoveryIT {
         .compose(w -> {
           watcher = w;
           String bigId = tasks.get(0).getString("task_id");
-          // Clients see the task resume: its progress shows the segments already remembered.
-          return watcher.await(BridgeClient.progressOf(bigId));
+          return watcher.await(BridgeClient.progressOf(bigId)).compose(first -> {
+            // Progress is saved every second: after a kill it resumes from the last save, not from zero.
+            double firstAfter = first.body().getJsonObject("data").getDouble("progress");
+            assertTrue(firstAfter > 0 && firstAfter >= progressBeforeKill - 0.3,
+                "progress does not restart from zero: " + firstAfter + " after " + progressBeforeKill);
+            // Clients see the task resume: once translating, its progress shows the segments already remembered.
+            return watcher.await(f -> BridgeClient.progressOf(bigId).test(f)
+                && "translating".equals(f.body().getJsonObject("data").getString("stage")));
+          });
         })
         .compose(resumed -> {
           JsonObject data = resumed.body().getJsonObject("data");
           assertTrue(data.getInteger("cached_segments") >= 30, "resumed with what was translated: " + resumed.body().encode());
-          // Progress is saved every second: after a kill it resumes from the last save, not from zero.
-          double firstAfter = data.getDouble("progress");
-          assertTrue(firstAfter > 0 && firstAfter >= progressBeforeKill - 0.3,
-              "progress does not restart from zero: " + firstAfter + " after " + progressBeforeKill);
           List<Future<Frame>> ends = tasks.stream().map(t -> watcher.await(BridgeClient.completedOf(t.getString("task_id")))).toList();
           return Future.all(ends);
         })
