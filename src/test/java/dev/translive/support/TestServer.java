@@ -4,8 +4,10 @@ import dev.translive.Translive;
 import dev.translive.config.AppConfig;
 import dev.translive.config.ConfigLoader;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -89,12 +91,29 @@ public final class TestServer {
     return http.get("/api/tasks/" + taskId).send().map(HttpResponse::bodyAsJsonObject);
   }
 
-  /** Polls the task until it reaches a final status. */
+  /**
+   * The task once it reached a final status: its task_completed on the bus is the event (the queue
+   * records the final status before that is published); a task already finished answers at once.
+   */
   public Future<JsonObject> awaitFinished(String taskId) {
-    return task(taskId).compose(t -> switch (t.getString("status")) {
-      case "completed", "failed", "cancelled" -> Future.succeededFuture(t);
-      default -> vertx.timer(50).compose(v -> awaitFinished(taskId));
+    Promise<Void> ended = Promise.promise();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer("translive.progress", message -> {
+      JsonObject m = message.body();
+      if ("task_completed".equals(m.getString("type")) && taskId.equals(m.getString("task_id"))) {
+        ended.tryComplete();
+      }
     });
+    return consumer.completion()
+        .compose(v -> task(taskId))
+        .compose(t -> isFinal(t) ? Future.succeededFuture(t) : ended.future().compose(v -> task(taskId)))
+        .eventually(consumer::unregister);
+  }
+
+  private static boolean isFinal(JsonObject task) {
+    return switch (task.getString("status", "")) {
+      case "completed", "failed", "cancelled" -> true;
+      default -> false;
+    };
   }
 
   private Future<Void> stopped;
