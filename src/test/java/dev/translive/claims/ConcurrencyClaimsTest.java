@@ -11,11 +11,13 @@ import dev.translive.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * README: "queue.concurrency tasks translating at once", "queue waits simulate the translator slots
  * over the tasks ahead". Two slots, four tasks, through HTTP and the bridge.
  */
+// Waits end at the awaited event; the limit only stops a test whose event never comes (loaded CI).
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class ConcurrencyClaimsTest {
   @RegisterExtension final Servers servers = new Servers();

@@ -9,9 +9,11 @@ import dev.translive.support.Servers;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * README: "engine=auto (the default) is apertium when installed, else demo". Apertium's modes are
  * made absent by pointing engines.apertium.modesDir at an empty directory.
  */
+// Waits end at the awaited event; the limit only stops a test whose event never comes (loaded CI).
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class EngineAutoFallbackTest {
   @RegisterExtension final Servers servers = new Servers();

@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.ByteArrayInputStream;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * in one request, UTF-16 with BOM, Markdown bilingual, docx endnotes, 422 for corrupt documents and
  * zip bombs.
  */
+// Waits end at the awaited event; the limit only stops a test whose event never comes (loaded CI).
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class UploadClaimsTest {
   @RegisterExtension final Servers servers = new Servers();

@@ -13,15 +13,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cancel, tokens, positions and waits, through the real HTTP API. */
+// Waits end at the awaited event; the limit only stops a test whose event never comes (loaded CI).
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class QueueBehaviourTest {
   /** 200 ms a segment, one segment per batch: a 20-segment task runs ~4 s. */

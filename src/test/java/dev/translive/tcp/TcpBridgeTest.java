@@ -8,16 +8,20 @@ import dev.translive.support.ServiceProcess;
 import dev.translive.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A non-JVM service (the README's Python client) submits over the TCP bridge and follows its task. */
+// Waits end at the awaited event; the limit only stops a test whose event never comes (loaded CI).
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class TcpBridgeTest {
   @RegisterExtension final Servers servers = new Servers();
