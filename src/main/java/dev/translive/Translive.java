@@ -7,11 +7,12 @@ import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.format.FormatRegistry;
 import dev.translive.progress.BridgeGroup;
-import dev.translive.http.ClientRateLimiter;
+import dev.translive.http.EdgeLimits;
 import dev.translive.http.HttpVerticle;
 import dev.translive.ops.HealthChecksFactory;
 import dev.translive.ops.ServiceMetrics;
 import dev.translive.queue.QueueVerticle;
+import dev.translive.queue.Submission;
 import dev.translive.queue.TaskIntake;
 import dev.translive.store.PgStore;
 import dev.translive.store.SqliteStore;
@@ -58,8 +59,8 @@ public final class Translive {
     EngineRegistry engines = EngineRegistry.create(vertx, config);
     // SQLite on one machine; a cluster shares PostgreSQL, where uploads and results live too.
     Store store = "postgres".equals(config.storeType())
-        ? new PgStore(vertx, config.postgresUrl(), config.memoryMaxEntries())
-        : new SqliteStore(vertx, config.dataDir(), config.memoryMaxEntries());
+        ? new PgStore(vertx, config.postgresUrl(), config.memoryBound())
+        : new SqliteStore(vertx, config.dataDir(), config.memoryBound());
     Translive app = new Translive(vertx, config, engines, store, metrics);
     return store.migrate()
         .compose(v -> engines.start())
@@ -76,8 +77,7 @@ public final class Translive {
     var health = HealthChecksFactory.create(vertx, config, store, engines);
     health.register("bridge", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK(bridges.backlog())));
     List<HttpVerticle> https = new ArrayList<>();
-    ClientRateLimiter submissions = new ClientRateLimiter(config.upload().perClientPerMinute(), config.upload().perClientBurst(),
-        System::currentTimeMillis);
+    EdgeLimits edgeLimits = new EdgeLimits(config, System::currentTimeMillis);
     Future<Void> chain = vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString());
     if (config.hasRole("translator")) {
       // Translators first, so tasks recovered by the queue owner find one at once.
@@ -86,7 +86,7 @@ public final class Translive {
     if (config.hasRole("queue")) {
       // A new epoch per take-over: an earlier owner still running somewhere gets its writes refused.
       ownership = new QueueOwnership(vertx, () -> store.claimNextOwnership()
-          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, files, epoch, intake, seq, metrics,
+          .compose(epoch -> vertx.deployVerticle(new QueueVerticle(config, store, epoch, new Submission(vertx, intake, files), seq, metrics,
               () -> ownership.ownerStopped())))
           .onSuccess(id -> queueDeployment = id));
       // A single node becomes the owner before it serves; a cluster node waits for its turn in the background.
@@ -94,7 +94,7 @@ public final class Translive {
     }
     if (config.hasRole("http")) {
       chain = chain.compose(v -> record(vertx.deployVerticle(() -> {
-        HttpVerticle http = new HttpVerticle(config, intake, files, engines, bridges, submissions, health,
+        HttpVerticle http = new HttpVerticle(config, intake, files, engines, bridges, edgeLimits, health,
             metrics.registry());
         synchronized (https) {
           https.add(http);

@@ -1,6 +1,7 @@
 package dev.translive.cluster;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Lock;
 import java.util.function.Supplier;
@@ -20,6 +21,8 @@ public final class QueueOwnership {
   /** How long one wait for the lock lasts before it is renewed; the wait itself is unbounded. */
   private static final long LOCK_WAIT_MS = 30_000;
   private static final long CAMPAIGN_AGAIN_MS = 10_000;
+  /** Between a wait that timed out (or failed at once) and the next. */
+  private static final long RETRY_PAUSE_MS = 100;
 
   private final Vertx vertx;
   private final Supplier<Future<String>> becomeOwner;
@@ -40,24 +43,34 @@ public final class QueueOwnership {
     return waitUntilOwner ? owner : Future.succeededFuture();
   }
 
+  /** Completes once this node owns the queue (or ownership stopped); waits as long as it takes. */
   private Future<Void> campaign() {
+    Promise<Void> owner = Promise.promise();
+    attempt(owner);
+    return owner.future();
+  }
+
+  /**
+   * One wait for the lock. A wait that times out is simply tried again from a timer, so a node that
+   * waits for hours holds one pending attempt, not a chain of futures that grows every 30 s.
+   */
+  private void attempt(Promise<Void> owner) {
     if (stopped) {
-      return Future.succeededFuture();
+      owner.tryComplete();
+      return;
     }
-    return vertx.sharedData().getLockWithTimeout(LOCK, LOCK_WAIT_MS)
-        .recover(err -> stopped ? Future.failedFuture(err) : campaign().<Lock>map(v -> null))
-        .compose(acquired -> {
-          if (acquired == null) {
-            return Future.succeededFuture();
-          }
+    vertx.sharedData().getLockWithTimeout(LOCK, LOCK_WAIT_MS)
+        .onFailure(err -> vertx.setTimer(RETRY_PAUSE_MS, id -> attempt(owner)))
+        .onSuccess(acquired -> {
           lock = acquired;
           LOG.info("This node is now the queue owner");
-          return becomeOwner.get()
+          becomeOwner.get()
               .onFailure(err -> {
                 LOG.error("Could not start the queue owner: {}", err.getMessage());
                 release();
               })
-              .mapEmpty();
+              .<Void>mapEmpty()
+              .onComplete(owner);
         });
   }
 

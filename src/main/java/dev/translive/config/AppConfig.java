@@ -103,6 +103,26 @@ public final class AppConfig {
         c.getInteger("heartbeatSeconds", 1), c.getInteger("maxNoHeartbeatSeconds", 5));
   }
 
+  /**
+   * The HTTP edge's protections (issue 10): who the client is behind proxies, connection hygiene,
+   * the per-client byte budget, and the admin key for /metrics and the detail of /health.
+   */
+  public record Edge(List<String> trustedProxies, int idleTimeoutSeconds, long headerTimeoutMs, int maxConnectionsPerAddress,
+      long perClientBytesPerHour, String adminKey) {
+    /** The key is a secret: never printed with the record. */
+    @Override
+    public String toString() {
+      return "Edge[trustedProxies=" + trustedProxies + ", idleTimeoutSeconds=" + idleTimeoutSeconds + "]";
+    }
+  }
+
+  public Edge edge() {
+    JsonObject h = section("http");
+    return new Edge(h.getJsonArray("trustedProxies", new JsonArray()).stream().map(Object::toString).toList(),
+        h.getInteger("idleTimeoutSeconds", 60), h.getLong("headerTimeoutMs", 10_000L), h.getInteger("maxConnectionsPerAddress", 1000),
+        section("upload").getLong("perClientBytesPerHour", 524_288_000L), section("admin").getString("key", ""));
+  }
+
   /** "sqlite" (single node, the default) or "postgres" (cluster). */
   public String storeType() {
     return section("store").getString("type", "sqlite");
@@ -121,6 +141,26 @@ public final class AppConfig {
     return section("tcpBridge").getString("host", "127.0.0.1");
   }
 
+  /** Tasks one submitter may have waiting at once; 0 leaves only queue.maxQueued. */
+  public int maxQueuedPerClient() {
+    return section("queue").getInteger("maxQueuedPerClient", 0);
+  }
+
+  /** "fifo" (first come, first served; the default) or "fair" (round robin across submitters). */
+  public String queueDispatch() {
+    return section("queue").getString("dispatch", "fifo");
+  }
+
+  /** Finished tasks kept in memory; older ones are read from the store when asked for. */
+  public int finishedInMemory() {
+    return section("queue").getInteger("finishedInMemory", 1000);
+  }
+
+  /** Seconds a task may run before it fails; 0 lets it run as long as it takes. */
+  public long taskMaxRunSeconds() {
+    return section("task").getLong("maxRunSeconds", 0L);
+  }
+
   /** Hours a finished task and its files are kept; 0 keeps them forever. */
   public double retentionHours() {
     return section("retention").getDouble("finishedHours", 168.0);
@@ -129,6 +169,11 @@ public final class AppConfig {
   /** Bound on translation memory entries (least recently used are evicted). */
   public long memoryMaxEntries() {
     return section("memory").getLong("maxEntries", 200_000L);
+  }
+
+  /** Bounds of the translation memory: entries and bytes. */
+  public dev.translive.store.MemoryBound memoryBound() {
+    return new dev.translive.store.MemoryBound(memoryMaxEntries(), section("memory").getLong("maxBytes", 268_435_456L));
   }
 
   /** The default engine id ("auto" picks apertium when installed, else demo). */

@@ -213,6 +213,11 @@ public final class ConfigLoader {
         }
       }
     }
+    JsonObject admin = fromFile.getJsonObject("admin");
+    if (admin != null && admin.containsKey("key")) {
+      admin.remove("key");
+      LOG.warn("Ignoring admin.key in the config file: set TRANSLIVE_ADMIN_KEY in the environment");
+    }
     return fromFile;
   }
 }

@@ -11,15 +11,18 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.translive.progress.BridgeGroup;
 import dev.translive.progress.ProgressBridge;
+import dev.translive.queue.Submission;
 import dev.translive.queue.TaskIntake;
-import dev.translive.queue.TaskSpec;
+import dev.translive.bus.TaskSpec;
 import dev.translive.store.TaskFiles;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
@@ -30,7 +33,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +47,23 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   public static final String TOKEN_HEADER = "X-Task-Token";
+  /** The submitter for fair share (contract extension): the page sends its browser id. */
+  public static final String CLIENT_ID_HEADER = "X-Client-Id";
+  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{8,128}");
+  /** No inline script or style anywhere: the page loads only its own files, and is never framed. */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  /** Form fields besides the files (languages, engine, options) that a request may carry. */
+  private static final int MAX_OTHER_FORM_FIELDS = 16;
+  /** Longest part header (its file name, mostly) the multipart decoder buffers. */
+  private static final int MAX_PART_HEADER_BYTES = 16 * 1024;
+  /**
+   * Files of a failed or aborted upload may still be being decoded or opened (on a busy worker pool)
+   * when it ends, and appear after the multipart decoder's own clean-up; they are removed at each of
+   * these delays.
+   */
+  private static final long[] ABORTED_UPLOAD_CLEANUP_MS = {1000, 3000, 8000, 30_000};
+  private static final long INCOMING_SWEEP_MS = 60_000;
 
   private final AppConfig config;
   private final TaskIntake intake;
@@ -50,17 +73,23 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks health;
   private final PrometheusMeterRegistry metricsRegistry;
   private ProgressBridge bridge;
-  private final ClientRateLimiter submissions;
+  private final EdgeLimits limits;
+  private final AppConfig.Edge edge;
+  private final AdminGuard admin;
+  /** Connections of this instance that have not yet sent a request's headers, with their close timer. */
+  private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
   private HttpServer server;
   private EventBus bus;
 
   /**
    * @param bridges shared by every instance of this verticle, so the connection cap is per process
-   * @param submissions shared likewise, so the per-client limit is per process
+   * @param limits shared likewise, so the per-client limits are per process
    */
   public HttpVerticle(AppConfig config, TaskIntake intake, TaskFiles files, EngineRegistry engines, BridgeGroup bridges,
-      ClientRateLimiter submissions, HealthChecks health, PrometheusMeterRegistry metricsRegistry) {
-    this.submissions = submissions;
+      EdgeLimits limits, HealthChecks health, PrometheusMeterRegistry metricsRegistry) {
+    this.limits = limits;
+    this.edge = config.edge();
+    this.admin = AdminGuard.create(edge.adminKey(), config.http().host());
     this.config = config;
     this.intake = intake;
     this.files = files;
@@ -74,6 +103,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     Router router = Router.router(vertx);
+    router.route().handler(HttpVerticle::securityHeaders);
     router.post("/api/tasks").handler(this::admitUpload);
     router.post("/api/tasks").handler(BodyHandler.create()
         .setUploadsDirectory(config.dataDir().resolve("incoming").toString())
@@ -89,8 +119,25 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
     router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(health));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
+    // Liveness is open to anyone; the detail of /health and the metrics need the admin key when exposed.
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    var healthDetail = HealthCheckHandler.createWithHealthChecks(health);
+    router.get("/health").handler(ctx -> {
+      if (admin.allows(ctx.request())) {
+        healthDetail.handle(ctx);
+      } else {
+        health.checkStatus().onComplete(r -> json(ctx, r.succeeded() && Boolean.TRUE.equals(r.result().getUp()) ? 200 : 503,
+            new JsonObject().put("status", r.succeeded() && Boolean.TRUE.equals(r.result().getUp()) ? "UP" : "DOWN")));
+      }
+    });
+    var scraping = PrometheusScrapingHandler.create(metricsRegistry);
+    router.get("/metrics").handler(ctx -> {
+      if (admin.allows(ctx.request())) {
+        scraping.handle(ctx);
+      } else {
+        fail(ctx, ErrorCode.FORBIDDEN.error(AdminGuard.REFUSAL));
+      }
+    });
 
     // The live bridge comes from the progress layer; its routes go before the catch-all static handler.
     Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, "/eventbus", config.bridge(), bridges,
@@ -106,13 +153,79 @@ public final class HttpVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(config.bridgeCompression())
         .setPerFrameWebSocketCompressionSupported(config.bridgeCompression())
         .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes());
-    return bridgeReady
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes())
+        // A connection with no traffic either way for this long is closed (the bridge heartbeats more often).
+        .setIdleTimeout(edge.idleTimeoutSeconds())
+        // Without h2c detection the connection handler runs at accept, so the header timer starts then.
+        .setHttp2ClearTextEnabled(false)
+        .setMaxFormFields(config.upload().maxFiles() + MAX_OTHER_FORM_FIELDS)
+        .setMaxFormBufferedBytes(MAX_PART_HEADER_BYTES);
+    IncomingSweeper sweeper = new IncomingSweeper(vertx, config.dataDir().resolve("incoming"),
+        Math.max(IncomingSweeper.MIN_AGE_MS, 2_000L * edge.idleTimeoutSeconds()));
+    long sweeps = vertx.setPeriodic(INCOMING_SWEEP_MS, id -> sweeper.sweep());
+    return sweeper.sweep()
+        .compose(v -> bridgeReady)
+        .compose(v -> vertx.createHttpServer(options)
+            .connectionHandler(this::connected)
+            .requestHandler(request -> {
+              headersArrived(request);
+              router.handle(request);
+            })
+            .listen())
         .onSuccess(s -> {
           server = s;
           LOG.info("Listening on http://{}:{}", config.http().host(), s.actualPort());
-        });
+        })
+        .onFailure(err -> vertx.cancelTimer(sweeps));
+  }
+
+  /**
+   * A new connection: refused when its address has too many open already, else closed unless its
+   * first request's headers arrive within http.headerTimeoutMs (later requests are bounded by the
+   * idle timeout), so connections that never finish their headers cannot pile up.
+   */
+  private void connected(HttpConnection connection) {
+    String address = connection.remoteAddress() == null ? "unknown" : connection.remoteAddress().hostAddress();
+    if (!limits.connections.tryOpen(address)) {
+      refused("connections_per_address");
+      connection.close();
+      return;
+    }
+    if (edge.headerTimeoutMs() > 0) {
+      awaitingHeaders.put(connection, vertx.setTimer(edge.headerTimeoutMs(), id -> {
+        if (awaitingHeaders.remove(connection) != null) {
+          refused("header_timeout");
+          connection.close();
+        }
+      }));
+    }
+    connection.closeHandler(v -> {
+      Long timer = awaitingHeaders.remove(connection);
+      if (timer != null) {
+        vertx.cancelTimer(timer);
+      }
+      limits.connections.closed(address);
+    });
+  }
+
+  private void refused(String reason) {
+    dev.translive.ops.ServiceMetrics.edgeRefused(metricsRegistry, reason);
+  }
+
+  private void headersArrived(HttpServerRequest request) {
+    Long timer = awaitingHeaders.remove(request.connection());
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .set("X-Content-Type-Options", "nosniff")
+        .set("X-Frame-Options", "DENY")
+        .set("Referrer-Policy", "no-referrer");
+    ctx.next();
   }
 
   @Override
@@ -131,28 +244,45 @@ public final class HttpVerticle extends VerticleBase {
   // ---- handlers --------------------------------------------------------------------------
 
   /**
-   * Refuses an upload before its body is read: declared too large (413), too little disk (507), or
-   * too many submissions from this client (429 with Retry-After).
+   * Refuses an upload before its body is read: declared too large (413), too many files or bytes from
+   * this client (429 with Retry-After), or too little disk (507).
    */
   private void admitUpload(RoutingContext ctx) {
     String declared = ctx.request().getHeader("Content-Length");
     long length = declared == null ? 0 : parseLength(declared);
-    if (length > config.upload().maxBytes()) {
+    long maxBytes = config.upload().maxBytes();
+    // A failed or aborted upload's temp files go. The list is read when each timer fires, not now: a
+    // client that hangs up while the request is paused here ends it before its parts are even decoded.
+    ctx.addEndHandler(done -> {
+      if (done.failed() || ctx.response().getStatusCode() >= 400) {
+        for (long delay : ABORTED_UPLOAD_CLEANUP_MS) {
+          vertx.setTimer(delay, id -> discardUploads(ctx));
+        }
+      }
+    });
+    if (length > maxBytes) {
+      refused("too_large");
       ctx.response().putHeader("Connection", "close");
-      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is " + length + " bytes; the limit is " + config.upload().maxBytes()
-          + " bytes (upload.maxBytes)"));
+      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is " + Sizes.mb(length) + ", over the limit of " + Sizes.mb(maxBytes)));
       return;
     }
-    long wait = submissions.tryAcquire(client(ctx), 1);
+    String address = clientAddress(ctx);
+    long wait = limits.files.tryAcquire(address, 1);
     if (wait > 0) {
-      ctx.response().putHeader("Retry-After", String.valueOf(wait));
-      fail(ctx, ErrorCode.TOO_MANY.error("too many submissions from this client; try again in " + wait + " s"));
+      refused("files_per_client");
+      ctx.response().putHeader("Connection", "close");
+      tooMany(ctx, wait, "too many files from this client (the limit is " + config.upload().perClientPerMinute() + " a minute)");
+      return;
+    }
+    if (length > 0 && !chargeBytes(ctx, address, length)) {
+      limits.files.refund(address, 1);
       return;
     }
     ctx.request().pause();
     vertx.fileSystem().fsProps(config.dataDir().toString())
         .onSuccess(props -> {
           if (props.usableSpace() - length < config.upload().minFreeBytes()) {
+            refused("low_disk");
             ctx.response().putHeader("Connection", "close");
             fail(ctx, ErrorCode.INSUFFICIENT_STORAGE.error("the server is low on disk space; try again later"));
           } else {
@@ -163,6 +293,40 @@ public final class HttpVerticle extends VerticleBase {
         .onFailure(err -> fail(ctx, err));
   }
 
+  /** Stops the request's uploads still being written (closing their files) and deletes them all. */
+  private void discardUploads(RoutingContext ctx) {
+    for (FileUpload upload : List.copyOf(ctx.fileUploads())) {
+      try {
+        upload.cancel();
+      } catch (IllegalStateException notStreaming) {
+        // Never started writing: nothing to stop.
+      }
+      vertx.fileSystem().delete(upload.uploadedFileName());
+    }
+  }
+
+  /** Takes {@code bytes} from the client's hourly upload budget, or answers 429 and returns false. */
+  private boolean chargeBytes(RoutingContext ctx, String address, long bytes) {
+    if (limits.bytesPerHour <= 0) {
+      return true;
+    }
+    long wait = limits.bytes.tryAcquire(address, bytes);
+    if (wait == 0) {
+      return true;
+    }
+    refused("bytes_per_client");
+    ctx.response().putHeader("Connection", "close");
+    tooMany(ctx, wait == Long.MAX_VALUE ? 3600 : wait, "this client has uploaded too much in the last hour (the limit is "
+        + Sizes.mb(limits.bytesPerHour) + " an hour per client; this upload is " + Sizes.mb(bytes) + ")");
+    return false;
+  }
+
+  private static void tooMany(RoutingContext ctx, long waitSeconds, String what) {
+    ctx.response().putHeader("Retry-After", String.valueOf(waitSeconds));
+    String when = waitSeconds >= 120 ? (waitSeconds + 59) / 60 + " min" : waitSeconds + " s";
+    fail(ctx, ErrorCode.TOO_MANY.error(what + "; try again in " + when));
+  }
+
   private static long parseLength(String header) {
     try {
       return Long.parseLong(header.trim());
@@ -171,8 +335,17 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  private static String client(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  /** The client's address: the peer, or what a trusted proxy says the peer forwarded for. */
+  private String clientAddress(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    return limits.proxies.clientAddress(peer, request.headers().getAll("X-Forwarded-For"), request.headers().getAll("Forwarded"));
+  }
+
+  /** Who submits, for fair share: the browser id the page sends, else the client address. */
+  private String submitter(RoutingContext ctx, String address) {
+    String id = ctx.request().getHeader(CLIENT_ID_HEADER);
+    return id != null && CLIENT_ID.matcher(id).matches() ? "client:" + id : address;
   }
 
   private void submit(RoutingContext ctx) {
@@ -182,40 +355,40 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     if (uploads.size() > config.upload().maxFiles()) {
-      fail(ctx, ErrorCode.BAD_REQUEST.error(uploads.size() + " files in one request; the limit is " + config.upload().maxFiles()));
+      fail(ctx, tooManyFiles());
+      return;
+    }
+    String address = clientAddress(ctx);
+    // The per-client limit counts files: admission took one, the rest are taken now.
+    long wait = uploads.size() > 1 ? limits.files.tryAcquire(address, uploads.size() - 1) : 0;
+    if (wait > 0) {
+      refused("files_per_client");
+      tooMany(ctx, wait == Long.MAX_VALUE ? 60 : wait, uploads.size() + " files at once is more than this client may send now (the limit is "
+          + config.upload().perClientPerMinute() + " files a minute)");
+      return;
+    }
+    if (ctx.request().getHeader("Content-Length") == null
+        && !chargeBytes(ctx, address, uploads.stream().mapToLong(FileUpload::size).sum())) {
       return;
     }
     var form = ctx.request().formAttributes();
-    String client = client(ctx);
-    List<Future<JsonObject>> specs = new ArrayList<>();
+    String client = submitter(ctx, address);
+    List<Submission.Upload> received = new ArrayList<>();
     for (FileUpload upload : uploads) {
-      TaskIntake.Request request = new TaskIntake.Request(upload.fileName(), form.get("source_lang"), form.get("target_lang"),
-          form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client);
-      specs.add(intake.accept(request, Path.of(upload.uploadedFileName())).map(spec -> spec.toJson()));
+      received.add(new Submission.Upload(new TaskIntake.Request(upload.fileName(), form.get("source_lang"),
+          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client),
+          Path.of(upload.uploadedFileName())));
     }
-    // Every file is checked before any is queued: one bad file refuses the request, and nothing is half-submitted.
-    Future.join(specs)
-        .recover(err -> {
-          specs.stream().filter(Future::succeeded).forEach(f -> vertx.fileSystem().delete(f.result().getString("storedPath")));
-          return Future.failedFuture(specs.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(err));
-        })
-        .compose(all -> {
-          List<Future<JsonObject>> queued = new ArrayList<>();
-          for (Future<JsonObject> spec : specs) {
-            queued.add(bus.<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.result()).map(m -> m.body()));
+    Submission submission = new Submission(vertx, intake, files);
+    submission.submitAll(received)
+        .onSuccess(tasks -> {
+          if (ctx.response().closed()) {
+            // The client left (or idled out) before its 202: nobody holds these tokens, so the tasks go.
+            submission.withdrawAll(tasks);
+          } else {
+            json(ctx, 202, new JsonObject().put("tasks", tasks));
           }
-          // If one file is refused now (the queue filled meanwhile), the others are withdrawn, so the
-          // client is never left without the tokens of tasks that would still run.
-          return Future.join(queued)
-              .recover(err -> {
-                queued.stream().filter(Future::succeeded).forEach(f -> bus.request(Addresses.TASKS_CANCEL,
-                    new JsonObject().put("task_id", f.result().getString("task_id")).put("token", f.result().getString("token"))));
-                return Future.failedFuture(queued.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(err));
-              })
-              .map(done -> new JsonObject().put("tasks",
-                  new io.vertx.core.json.JsonArray(queued.stream().map(Future::result).toList())));
         })
-        .onSuccess(body -> json(ctx, 202, body))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -254,28 +427,39 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void failure(RoutingContext ctx) {
-    if (ctx.failure() != null) {
-      fail(ctx, ctx.failure());
+    Throwable failure = ctx.failure();
+    if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST && ctx.fileUploads().size() > config.upload().maxFiles()
+        || failure instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooManyFormFieldsException) {
+      fail(ctx, tooManyFiles());
+    } else if (failure instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooLongFormFieldException) {
+      fail(ctx, ErrorCode.BAD_REQUEST.error("a part of the upload has a header longer than " + MAX_PART_HEADER_BYTES / 1024
+          + " KB (a file name that long, say); shorten the file name"));
+    } else if (failure != null) {
+      fail(ctx, failure);
     } else if (ctx.statusCode() == 413) {
-      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is larger than " + config.upload().maxBytes() + " bytes (upload.maxBytes)"));
+      fail(ctx, ErrorCode.TOO_LARGE.error("the upload is larger than the limit of " + Sizes.mb(config.upload().maxBytes())));
     } else {
       ErrorCode code = ErrorCode.fromStatus(ctx.statusCode());
       fail(ctx, code.error(code == ErrorCode.INTERNAL ? "request failed" : code.code().replace('_', ' ')));
     }
   }
 
+  /** The decoder stops reading at the field limit, so the count seen is only a lower bound. */
+  private TransliveException tooManyFiles() {
+    return ErrorCode.BAD_REQUEST.error("more than " + config.upload().maxFiles() + " files in one request; the limit is "
+        + config.upload().maxFiles() + " files");
+  }
+
   private static void fail(RoutingContext ctx, Throwable err) {
-    TransliveException e = ErrorCode.of(err);
-    if (e.code() == ErrorCode.INTERNAL) {
-      LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), err);
-    }
-    if (ctx.response().ended()) {
+    JsonObject body = ClientErrors.body(err, ctx.request().method().name(), ctx.request().path());
+    if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    if (e.code() == ErrorCode.TOO_MANY && ctx.response().headers().get("Retry-After") == null) {
+    int status = ErrorCode.of(err).code().status();
+    if (status == 429 && ctx.response().headers().get("Retry-After") == null) {
       ctx.response().putHeader("Retry-After", "1");
     }
-    json(ctx, e.code().status(), ErrorCode.body(e));
+    json(ctx, status, body);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -76,6 +76,16 @@ public final class ServiceMetrics implements BridgeMetrics {
     }
   }
 
+  /**
+   * A connection or upload the HTTP edge refused, by reason: {@code connections_per_address},
+   * {@code header_timeout}, {@code too_large}, {@code files_per_client}, {@code bytes_per_client},
+   * {@code low_disk}. Static, as the edge holds the registry only.
+   */
+  public static void edgeRefused(MeterRegistry registry, String reason) {
+    Counter.builder("translive_http_refused").description("Connections and uploads the HTTP edge refused, by reason")
+        .tag("reason", reason).register(registry).increment();
+  }
+
   @Override
   public void sent(long n) {
     sent.increment(n);

@@ -33,6 +33,11 @@ final class History {
     }
   }
 
+  /** The body of GET /api/history. */
+  JsonObject json() {
+    return new JsonObject().put("tasks", entries()).put("stats", stats());
+  }
+
   JsonArray entries() {
     return new JsonArray(entries.stream().map(JsonObject::copy).toList());
   }

@@ -1,6 +1,7 @@
 package dev.translive.queue;
 
 import dev.translive.bus.ErrorCode;
+import dev.translive.bus.TaskSpec;
 import dev.translive.engine.EngineRegistry;
 import dev.translive.engine.TranslationEngine;
 import dev.translive.format.DocumentFormat;
@@ -61,16 +62,13 @@ public final class TaskIntake {
         Files.deleteIfExists(uploaded);
         throw e;
       }
-    }, false).compose(spec -> files.shareUpload(spec)
-        .recover(err -> files.delete(spec).eventually(() -> Future.failedFuture(
-            ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))))
-        .map(spec));
+    }, false).compose(this::share);
   }
 
-  /** Checks only the cheap fields (names, languages, engine), before any upload is read. */
-  public void checkOptions(Request request) {
-    language(request.sourceLang(), defaultSourceLang, "source_lang");
-    language(request.targetLang(), defaultTargetLang, "target_lang");
+  /** Shares the accepted upload with the cluster; if that fails, nothing of it stays. */
+  private Future<TaskSpec> share(TaskSpec spec) {
+    return files.shareUpload(spec).map(spec).recover(err -> files.delete(spec).transform(ignored -> Future.failedFuture(
+        ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))));
   }
 
   private TaskSpec acceptBlocking(Request request, Path uploaded) throws IOException {

@@ -18,7 +18,10 @@ public final class Migrations {
   static final List<String> FILES = List.of(
       "V1__tasks_history.sql",
       "V2__translation_memory.sql",
-      "V3__files_and_owner.sql");
+      "V3__files_and_owner.sql",
+      "V4__unique_queue_no.sql",
+      "V5__memory_bytes.sql",
+      "V6__memory_sources.sql");
 
   /** The one place the dialects differ in DDL: the binary column type. */
   public enum Dialect {

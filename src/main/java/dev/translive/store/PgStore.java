@@ -48,23 +48,23 @@ public final class PgStore implements Store {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final long maxMemoryEntries;
+  private final MemoryBound memoryBound;
   /** The tail of the queue owner's writes; each starts when the one before has finished. */
   private Future<?> ownerWrites = Future.succeededFuture();
 
-  public PgStore(Vertx vertx, PgConnectOptions connect, int poolSize, long maxMemoryEntries) {
+  public PgStore(Vertx vertx, PgConnectOptions connect, int poolSize, MemoryBound memoryBound) {
     this.vertx = vertx;
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize))
         .connectingTo(connect)
         .using(vertx)
         .build();
-    this.maxMemoryEntries = maxMemoryEntries;
+    this.memoryBound = memoryBound;
   }
 
   /** @param url e.g. {@code postgresql://user:pass@127.0.0.1:5432/translive} (config {@code store.postgresUrl}) */
-  public PgStore(Vertx vertx, String url, long maxMemoryEntries) {
-    this(vertx, PgConnectOptions.fromUri(url), DEFAULT_POOL_SIZE, maxMemoryEntries);
+  public PgStore(Vertx vertx, String url, MemoryBound memoryBound) {
+    this(vertx, PgConnectOptions.fromUri(url), DEFAULT_POOL_SIZE, memoryBound);
   }
 
   // ---- schema ----------------------------------------------------------------------------
@@ -77,9 +77,7 @@ public final class PgStore implements Store {
         .compose(locked -> Migrations.run(Migrations.Dialect.POSTGRES, new Migrations.Database() {
           @Override
           public Future<Void> executeInTransaction(List<String> statements) {
-            return conn.begin().compose(tx -> executeAll(conn, statements, 0)
-                .compose(v -> tx.commit())
-                .recover(err -> tx.rollback().transform(ignored -> Future.failedFuture(err))));
+            return conn.begin().compose(tx -> commitOrRollBack(tx, executeAll(conn, statements, 0)));
           }
 
           @Override
@@ -88,6 +86,10 @@ public final class PgStore implements Store {
           }
         }, LOG))
         .eventually(() -> conn.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(MIGRATION_LOCK))));
+  }
+
+  private static Future<Void> commitOrRollBack(io.vertx.sqlclient.Transaction tx, Future<Void> work) {
+    return work.compose(v -> tx.commit(), err -> tx.rollback().transform(ignored -> Future.failedFuture(err)));
   }
 
   private static Future<Void> executeAll(SqlConnection conn, List<String> statements, int from) {
@@ -188,6 +190,11 @@ public final class PgStore implements Store {
   }
 
   @Override
+  public Future<Long> highestQueueNo() {
+    return pool.query("SELECT COALESCE(MAX(queue_no), 0) FROM tasks").execute().map(PgStore::singleLong);
+  }
+
+  @Override
   public Future<List<StoredTask>> recentFinishedTasks(int limit) {
     return queryTasks(pool, "SELECT * FROM tasks WHERE status NOT IN ('queued', 'running') ORDER BY finished_at DESC LIMIT $1",
         Tuple.of((long) limit))
@@ -205,10 +212,19 @@ public final class PgStore implements Store {
         .compose(expired -> {
           String[] ids = expired.stream().map(StoredTask::taskId).toArray(String[]::new);
           Tuple byIds = Tuple.tuple().addArrayOfString(ids);
+          List<String> forget = MemoryBound.forgetSql("task_id = ANY($1)");
           return conn.preparedQuery("DELETE FROM tasks WHERE task_id = ANY($1)").execute(byIds)
               .compose(v -> conn.preparedQuery("DELETE FROM task_transitions WHERE task_id = ANY($1)").execute(byIds))
+              .compose(v -> conn.preparedQuery(forget.get(0)).execute(byIds))
+              .compose(v -> conn.preparedQuery(forget.get(1)).execute(byIds))
               .map(v -> expired);
         }));
+  }
+
+  @Override
+  public Future<StoredTask> task(String taskId) {
+    return queryTasks(pool, "SELECT * FROM tasks WHERE task_id = $1", Tuple.of(taskId))
+        .map(rows -> rows.isEmpty() ? null : rows.get(0));
   }
 
   private static Future<List<StoredTask>> queryTasks(SqlClient client, String sql, Tuple parameters) {
@@ -252,7 +268,7 @@ public final class PgStore implements Store {
   // ---- translation memory ----------------------------------------------------------------
 
   @Override
-  public Future<Map<String, String>> recall(TranslationKey key, List<String> segments) {
+  public Future<Map<String, String>> recall(TranslationKey key, String taskId, List<String> segments) {
     if (segments.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -273,43 +289,55 @@ public final class PgStore implements Store {
           return pool.preparedQuery("UPDATE translation_memory SET last_used = $1 WHERE key_hash IN (SELECT key_hash"
                   + " FROM translation_memory WHERE key_hash = ANY($2) ORDER BY key_hash FOR UPDATE SKIP LOCKED)")
               .execute(Tuple.tuple().addLong(System.currentTimeMillis()).addArrayOfString(hashes))
+              .compose(v -> addSources(pool, taskId, found.keySet().stream().map(key::hash).toList()))
               .map(v -> found);
         });
   }
 
   @Override
-  public Future<Void> remember(TranslationKey key, Map<String, String> translations) {
+  public Future<Void> remember(TranslationKey key, String taskId, Map<String, String> translations) {
     if (translations.isEmpty()) {
       return Future.succeededFuture();
     }
     long now = System.currentTimeMillis();
     List<Tuple> rows = new ArrayList<>(translations.size());
     for (Map.Entry<String, String> e : translations.entrySet()) {
-      rows.add(Tuple.of(key.hash(e.getKey()), key.engine(), key.sourceLang(), key.targetLang(), e.getValue(), now));
+      rows.add(Tuple.of(key.hash(e.getKey()), key.engine(), key.sourceLang(), key.targetLang(), e.getValue(), now,
+          MemoryBound.bytes(e.getKey(), e.getValue())));
     }
     // Upserting in key order means two nodes remembering overlapping segments lock rows in the same order.
     rows.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
     return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO translation_memory"
-                + " (key_hash, engine, source_lang, target_lang, translation, last_used) VALUES ($1, $2, $3, $4, $5, $6)"
+                + " (key_hash, engine, source_lang, target_lang, translation, last_used, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                 + " ON CONFLICT (key_hash) DO UPDATE SET engine = EXCLUDED.engine, source_lang = EXCLUDED.source_lang,"
-                + " target_lang = EXCLUDED.target_lang, translation = EXCLUDED.translation, last_used = EXCLUDED.last_used")
+                + " target_lang = EXCLUDED.target_lang, translation = EXCLUDED.translation, last_used = EXCLUDED.last_used,"
+                + " bytes = EXCLUDED.bytes")
             .executeBatch(rows)
+            .compose(v -> addSources(conn, taskId, translations.keySet().stream().map(key::hash).toList()))
             .compose(v -> evictBeyondBound(conn)));
   }
 
-  /** Keeps the memory at its bound by dropping the least recently used tenth when it is over. */
+  /** Records {@code taskId} as a source of the entries under {@code hashes}; nothing for a null task. */
+  private static Future<Void> addSources(SqlClient client, String taskId, List<String> hashes) {
+    if (taskId == null || hashes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("INSERT INTO memory_sources (key_hash, task_id) SELECT h, $2 FROM UNNEST($1::text[]) AS h"
+            + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.tuple().addArrayOfString(hashes.stream().sorted().toArray(String[]::new)).addString(taskId))
+        .mapEmpty();
+  }
+
+  /** Keeps the memory within its bounds ({@link MemoryBound}): the least recently used go. */
   private Future<Void> evictBeyondBound(SqlConnection conn) {
-    return conn.query("SELECT COUNT(*) FROM translation_memory").execute()
-        .map(PgStore::singleLong)
-        .compose(count -> {
-          if (count <= maxMemoryEntries) {
-            return Future.succeededFuture();
-          }
-          long drop = count - maxMemoryEntries + maxMemoryEntries / 10;
-          return conn.preparedQuery("DELETE FROM translation_memory WHERE key_hash IN (SELECT key_hash FROM translation_memory"
-                  + " ORDER BY last_used LIMIT $1 FOR UPDATE SKIP LOCKED)")
-              .execute(Tuple.of(drop))
-              .mapEmpty();
+    return conn.query(MemoryBound.TOTALS_SQL).execute()
+        .map(rows -> rows.iterator().next())
+        .compose(totals -> {
+          long entries = memoryBound.entriesToDrop(totals.getLong(0));
+          long bytes = memoryBound.bytesToDrop(totals.getLong(1));
+          return entries == 0 && bytes == 0 ? Future.succeededFuture()
+              : conn.preparedQuery(MemoryBound.evictionSql("$1", "$2")).execute(Tuple.of(entries, bytes))
+                  .compose(v -> conn.query(MemoryBound.ORPHAN_SOURCES_SQL).execute()).mapEmpty();
         });
   }
 

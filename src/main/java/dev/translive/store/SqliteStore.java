@@ -35,14 +35,21 @@ public final class SqliteStore implements Store {
 
   private final Vertx vertx;
   private final Path file;
-  private final long maxMemoryEntries;
+  private final MemoryBound memoryBound;
   private final WorkerExecutor worker;
   private Connection connection;
+  /**
+   * Upper bounds on the memory's entries and bytes, so a remember does not total the table each
+   * time: only when these pass a bound are the real totals taken. Touched only on the store's one
+   * thread; this store is its file's only writer.
+   */
+  private long entriesAtMost = -1;
+  private long bytesAtMost = -1;
 
-  public SqliteStore(Vertx vertx, Path dataDir, long maxMemoryEntries) {
+  public SqliteStore(Vertx vertx, Path dataDir, MemoryBound memoryBound) {
     this.vertx = vertx;
     this.file = dataDir.resolve("translive.db");
-    this.maxMemoryEntries = maxMemoryEntries;
+    this.memoryBound = memoryBound;
     this.worker = vertx.createSharedWorkerExecutor("translive-store-" + dataDir.toAbsolutePath().hashCode(), 1);
   }
 
@@ -132,6 +139,14 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /** {@link #fencedTransaction} on the store's thread. */
+  private Future<Void> fenced(long epoch, SqlWork work) {
+    return run(() -> {
+      fencedTransaction(epoch, work);
+      return null;
+    });
+  }
+
   /**
    * Runs a queue-owner write in one transaction that first checks the owner epoch. The single
    * connection serializes everything, so the check holds until the commit.
@@ -148,51 +163,45 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> insertTask(StoredTask t, long epoch) {
-    return run(() -> {
-      fencedTransaction(epoch, () -> {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "INSERT INTO tasks (task_id, queue_no, token_hash, spec, status, stage, progress, error, message, created_at,"
-                + " started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-          ps.setString(1, t.taskId());
-          ps.setLong(2, t.queueNo());
-          ps.setString(3, t.tokenHash());
-          ps.setString(4, t.spec().encode());
-          ps.setString(5, t.status());
-          ps.setString(6, t.stage());
-          ps.setDouble(7, t.progress());
-          ps.setString(8, t.error());
-          ps.setString(9, t.message());
-          ps.setLong(10, t.createdAt());
-          setLong(ps, 11, t.startedAt());
-          setLong(ps, 12, t.finishedAt());
-          ps.executeUpdate();
-        }
-        transition(t.taskId(), t.status(), null);
-      });
-      return null;
+    return fenced(epoch, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "INSERT INTO tasks (task_id, queue_no, token_hash, spec, status, stage, progress, error, message, created_at,"
+              + " started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        ps.setString(1, t.taskId());
+        ps.setLong(2, t.queueNo());
+        ps.setString(3, t.tokenHash());
+        ps.setString(4, t.spec().encode());
+        ps.setString(5, t.status());
+        ps.setString(6, t.stage());
+        ps.setDouble(7, t.progress());
+        ps.setString(8, t.error());
+        ps.setString(9, t.message());
+        ps.setLong(10, t.createdAt());
+        setLong(ps, 11, t.startedAt());
+        setLong(ps, 12, t.finishedAt());
+        ps.executeUpdate();
+      }
+      transition(t.taskId(), t.status(), null);
     });
   }
 
   @Override
   public Future<Void> updateTask(String taskId, String status, String stage, double progress, String error, String message,
       Long startedAt, Long finishedAt, long epoch) {
-    return run(() -> {
-      fencedTransaction(epoch, () -> {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "UPDATE tasks SET status=?, stage=?, progress=?, error=?, message=?, started_at=?, finished_at=? WHERE task_id=?")) {
-          ps.setString(1, status);
-          ps.setString(2, stage);
-          ps.setDouble(3, progress);
-          ps.setString(4, error);
-          ps.setString(5, message);
-          setLong(ps, 6, startedAt);
-          setLong(ps, 7, finishedAt);
-          ps.setString(8, taskId);
-          ps.executeUpdate();
-        }
-        transition(taskId, status, error);
-      });
-      return null;
+    return fenced(epoch, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "UPDATE tasks SET status=?, stage=?, progress=?, error=?, message=?, started_at=?, finished_at=? WHERE task_id=?")) {
+        ps.setString(1, status);
+        ps.setString(2, stage);
+        ps.setDouble(3, progress);
+        ps.setString(4, error);
+        ps.setString(5, message);
+        setLong(ps, 6, startedAt);
+        setLong(ps, 7, finishedAt);
+        ps.setString(8, taskId);
+        ps.executeUpdate();
+      }
+      transition(taskId, status, error);
     });
   }
 
@@ -209,7 +218,17 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<List<StoredTask>> unfinishedTasks() {
-    return run(() -> queryTasks("SELECT * FROM tasks WHERE status IN ('queued','running') ORDER BY queue_no", -1));
+    return run(() -> queryTasks("SELECT * FROM tasks WHERE status IN ('queued','running') ORDER BY queue_no", null));
+  }
+
+  @Override
+  public Future<Long> highestQueueNo() {
+    return run(() -> {
+      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(queue_no), 0) FROM tasks")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
   }
 
   @Override
@@ -230,10 +249,15 @@ public final class SqliteStore implements Store {
       fencedTransaction(epoch, () -> {
         expired.addAll(queryTasks(
             "SELECT * FROM tasks WHERE status NOT IN ('queued','running') AND finished_at < ?", finishedBefore));
+        List<String> statements = new ArrayList<>(List.of("DELETE FROM tasks WHERE task_id=?",
+            "DELETE FROM task_transitions WHERE task_id=?"));
+        statements.addAll(MemoryBound.forgetSql("task_id = ?"));
         for (StoredTask t : expired) {
-          for (String table : List.of("tasks", "task_transitions")) {
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE task_id=?")) {
-              ps.setString(1, t.taskId());
+          for (String sql : statements) {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+              for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) {
+                ps.setString(i, t.taskId());
+              }
               ps.executeUpdate();
             }
           }
@@ -243,11 +267,21 @@ public final class SqliteStore implements Store {
     });
   }
 
-  private List<StoredTask> queryTasks(String sql, long parameter) throws SQLException {
+  @Override
+  public Future<StoredTask> task(String taskId) {
+    return run(() -> queryTasks("SELECT * FROM tasks WHERE task_id=?", taskId).stream().findFirst().orElse(null));
+  }
+
+  /** The tasks {@code sql} selects; a non-negative number or a string is its one parameter. */
+  private List<StoredTask> queryTasks(String sql, Object parameter) throws SQLException {
     List<StoredTask> out = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      if (parameter >= 0) {
-        ps.setLong(1, parameter);
+      if (parameter instanceof String text) {
+        ps.setString(1, text);
+      } else if (parameter instanceof Long number && number >= 0) {
+        ps.setLong(1, number);
+      } else if (parameter instanceof Integer number && number >= 0) {
+        ps.setLong(1, number);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -263,22 +297,19 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> addHistory(String taskId, long finishedAt, JsonObject entry, int keep, long epoch) {
-    return run(() -> {
-      fencedTransaction(epoch, () -> {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "INSERT OR REPLACE INTO history (task_id, finished_at, entry) VALUES (?,?,?)")) {
-          ps.setString(1, taskId);
-          ps.setLong(2, finishedAt);
-          ps.setString(3, entry.encode());
-          ps.executeUpdate();
-        }
-        try (PreparedStatement ps = connection.prepareStatement(
-            "DELETE FROM history WHERE task_id NOT IN (SELECT task_id FROM history ORDER BY finished_at DESC LIMIT ?)")) {
-          ps.setInt(1, keep);
-          ps.executeUpdate();
-        }
-      });
-      return null;
+    return fenced(epoch, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "INSERT OR REPLACE INTO history (task_id, finished_at, entry) VALUES (?,?,?)")) {
+        ps.setString(1, taskId);
+        ps.setLong(2, finishedAt);
+        ps.setString(3, entry.encode());
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = connection.prepareStatement(
+          "DELETE FROM history WHERE task_id NOT IN (SELECT task_id FROM history ORDER BY finished_at DESC LIMIT ?)")) {
+        ps.setInt(1, keep);
+        ps.executeUpdate();
+      }
     });
   }
 
@@ -299,7 +330,7 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Future<Map<String, String>> recall(TranslationKey key, List<String> segments) {
+  public Future<Map<String, String>> recall(TranslationKey key, String taskId, List<String> segments) {
     if (segments.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -309,6 +340,7 @@ public final class SqliteStore implements Store {
         byHash.put(key.hash(segment), segment);
       }
       Map<String, String> found = new HashMap<>();
+      List<String> servedBy = new ArrayList<>();
       List<String> hashes = new ArrayList<>(byHash.keySet());
       long now = System.currentTimeMillis();
       inTransaction(() -> {
@@ -323,6 +355,7 @@ public final class SqliteStore implements Store {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 found.put(byHash.get(rs.getString(1)), rs.getString(2));
+                servedBy.add(rs.getString(1));
               }
             }
           }
@@ -335,64 +368,105 @@ public final class SqliteStore implements Store {
             ps.executeUpdate();
           }
         }
+        addSources(taskId, servedBy);
       });
       return found;
     });
   }
 
   @Override
-  public Future<Void> remember(TranslationKey key, Map<String, String> translations) {
+  public Future<Void> remember(TranslationKey key, String taskId, Map<String, String> translations) {
     if (translations.isEmpty()) {
       return Future.succeededFuture();
     }
     return run(() -> {
       long now = System.currentTimeMillis();
+      long[] added = {translations.size(), 0};
       inTransaction(() -> {
         try (PreparedStatement ps = connection.prepareStatement(
-            "INSERT OR REPLACE INTO translation_memory (key_hash, engine, source_lang, target_lang, translation, last_used)"
-                + " VALUES (?,?,?,?,?,?)")) {
+            "INSERT OR REPLACE INTO translation_memory (key_hash, engine, source_lang, target_lang, translation, last_used,"
+                + " bytes) VALUES (?,?,?,?,?,?,?)")) {
           for (Map.Entry<String, String> e : translations.entrySet()) {
+            long bytes = MemoryBound.bytes(e.getKey(), e.getValue());
+            added[1] += bytes;
             ps.setString(1, key.hash(e.getKey()));
             ps.setString(2, key.engine());
             ps.setString(3, key.sourceLang());
             ps.setString(4, key.targetLang());
             ps.setString(5, e.getValue());
             ps.setLong(6, now);
+            ps.setLong(7, bytes);
             ps.addBatch();
           }
           ps.executeBatch();
         }
-        evictBeyondBound();
+        addSources(taskId, translations.keySet().stream().map(key::hash).toList());
+        evictBeyondBound(added[0], added[1]);
       });
       return null;
     });
   }
 
-  /** Keeps the memory at its bound by dropping the least recently used tenth when it is over. */
-  private void evictBeyondBound() throws SQLException {
-    long count;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM translation_memory")) {
-      rs.next();
-      count = rs.getLong(1);
+  /**
+   * Keeps the memory within its bounds ({@link MemoryBound}). The table is totalled only when
+   * {@code entries} and {@code bytes} just added (new or replaced) may have passed a bound.
+   */
+  private void evictBeyondBound(long entries, long bytes) throws SQLException {
+    if (entriesAtMost >= 0 && !memoryBound.mayExceed(entriesAtMost + entries, bytesAtMost + bytes)) {
+      entriesAtMost += entries;
+      bytesAtMost += bytes;
+      return;
     }
-    if (count > maxMemoryEntries) {
-      long drop = count - maxMemoryEntries + maxMemoryEntries / 10;
-      try (PreparedStatement ps = connection.prepareStatement("DELETE FROM translation_memory WHERE key_hash IN"
-          + " (SELECT key_hash FROM translation_memory ORDER BY last_used LIMIT ?)")) {
-        ps.setLong(1, drop);
+    long[] totals = memoryTotals();
+    long dropEntries = memoryBound.entriesToDrop(totals[0]);
+    long dropBytes = memoryBound.bytesToDrop(totals[1]);
+    if (dropEntries > 0 || dropBytes > 0) {
+      try (PreparedStatement ps = connection.prepareStatement(MemoryBound.evictionSql("?", "?"))) {
+        ps.setLong(1, dropEntries);
+        ps.setLong(2, dropBytes);
         ps.executeUpdate();
       }
+      try (Statement st = connection.createStatement()) {
+        st.executeUpdate(MemoryBound.ORPHAN_SOURCES_SQL);
+      }
+      totals = memoryTotals();
+    }
+    entriesAtMost = totals[0];
+    bytesAtMost = totals[1];
+  }
+
+  /** Records {@code taskId} as a source of the entries under {@code hashes}; nothing for a null task. */
+  private void addSources(String taskId, List<String> hashes) throws SQLException {
+    if (taskId == null || hashes.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement("INSERT OR IGNORE INTO memory_sources (key_hash, task_id) VALUES (?,?)")) {
+      for (String hash : hashes) {
+        ps.setString(1, hash);
+        ps.setString(2, taskId);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private long[] memoryTotals() throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(MemoryBound.TOTALS_SQL)) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
+  }
+
+  private long countMemory() throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM translation_memory")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
   @Override
   public Future<Long> memorySize() {
-    return run(() -> {
-      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM translation_memory")) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return run(this::countMemory);
   }
 
   // ---- files ---------------------------------------------------------------------------

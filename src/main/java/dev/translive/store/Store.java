@@ -69,6 +69,12 @@ public interface Store {
   /** Queued and running tasks in queue order. */
   Future<List<StoredTask>> unfinishedTasks();
 
+  /** The task's row, or null when there is none (never stored, or removed by the retention sweep). */
+  Future<StoredTask> task(String taskId);
+
+  /** The highest queue number of any stored task, 0 when there is none: numbers continue above it. */
+  Future<Long> highestQueueNo();
+
   /** The most recent finished tasks, oldest first. */
   Future<List<StoredTask>> recentFinishedTasks(int limit);
 
@@ -81,11 +87,26 @@ public interface Store {
   /** Newest first. */
   Future<JsonArray> history(int limit);
 
-  /** The remembered translations of {@code segments}, keyed by segment; absent ones are not in the map. */
-  Future<Map<String, String>> recall(TranslationKey key, List<String> segments);
+  /**
+   * The remembered translations of {@code segments}, keyed by segment; absent ones are not in the
+   * map. {@code taskId} (may be null) becomes a source of those found: they stay while it does.
+   */
+  Future<Map<String, String>> recall(TranslationKey key, String taskId, List<String> segments);
 
-  /** Remembers translations (segment to translation), evicting the least recently used beyond the bound. */
-  Future<Void> remember(TranslationKey key, Map<String, String> translations);
+  default Future<Map<String, String>> recall(TranslationKey key, List<String> segments) {
+    return recall(key, null, segments);
+  }
+
+  /**
+   * Remembers translations (segment to translation) learned for {@code taskId} (may be null),
+   * evicting the least recently used beyond the bounds. An entry is forgotten when the retention
+   * sweep removes the last task it came from or served.
+   */
+  Future<Void> remember(TranslationKey key, String taskId, Map<String, String> translations);
+
+  default Future<Void> remember(TranslationKey key, Map<String, String> translations) {
+    return remember(key, null, translations);
+  }
 
   /** Number of remembered translations. */
   Future<Long> memorySize();

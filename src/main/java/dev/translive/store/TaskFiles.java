@@ -1,6 +1,6 @@
 package dev.translive.store;
 
-import dev.translive.queue.TaskSpec;
+import dev.translive.bus.TaskSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,17 +12,10 @@ import java.nio.file.Path;
  * upload there, a translator fetches it into its own data dir, puts the result back, and any HTTP
  * node serves the download from it.
  */
-public final class TaskFiles {
-  private final Vertx vertx;
-  private final Store store;
-  private final Path uploads;
-  private final Path results;
-
+public record TaskFiles(Vertx vertx, Store store, Path uploads, Path results) {
+  /** Uploads and results in their directories under {@code dataDir}. */
   public TaskFiles(Vertx vertx, Store store, Path dataDir) {
-    this.vertx = vertx;
-    this.store = store;
-    this.uploads = dataDir.resolve("uploads");
-    this.results = dataDir.resolve("results");
+    this(vertx, store, dataDir.resolve("uploads"), dataDir.resolve("results"));
   }
 
   /** This node's copy of the upload (named as the receiving node named it). */
@@ -37,10 +30,7 @@ public final class TaskFiles {
 
   /** Shares an accepted upload with the cluster; nothing to do on one node. */
   public Future<Void> shareUpload(TaskSpec spec) {
-    if (!store.sharedAcrossNodes()) {
-      return Future.succeededFuture();
-    }
-    return vertx.fileSystem().readFile(localUpload(spec).toString()).compose(bytes -> store.putFile(uploadKey(spec), bytes));
+    return share(localUpload(spec), uploadKey(spec));
   }
 
   /** The upload on this node's disk, fetched from the store first when another node received it. */
@@ -50,10 +40,14 @@ public final class TaskFiles {
 
   /** Shares a written result with the cluster; nothing to do on one node. */
   public Future<Void> shareResult(TaskSpec spec) {
-    if (!store.sharedAcrossNodes()) {
-      return Future.succeededFuture();
-    }
-    return vertx.fileSystem().readFile(localResult(spec).toString()).compose(bytes -> store.putFile(resultKey(spec), bytes));
+    return share(localResult(spec), resultKey(spec));
+  }
+
+  /** Puts {@code local} into the store under {@code key} when nodes share the store. */
+  private Future<Void> share(Path local, String key) {
+    return store.sharedAcrossNodes()
+        ? vertx.fileSystem().readFile(local.toString()).compose(bytes -> store.putFile(key, bytes))
+        : Future.succeededFuture();
   }
 
   /** The result as a local file, fetched from the store when another node translated it. */

@@ -48,6 +48,9 @@ final class ServerProcess implements AutoCloseable {
     environment.put("TRANSLIVE_HTTP_PORT", String.valueOf(port));
     environment.put("TRANSLIVE_DATA_DIR", workDir.resolve("data").toString());
     environment.put("TRANSLIVE_LOG_DIR", workDir.resolve("logs").toString());
+    // The load generator is one address playing thousands of clients: the per-address bounds would cut it off.
+    environment.put("TRANSLIVE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0");
+    environment.put("TRANSLIVE_UPLOAD_PER_CLIENT_BYTES_PER_HOUR", "0");
     environment.putAll(env);
     ServerProcess server = new ServerProcess(builder.start(), port, log);
     server.awaitHealthy(Duration.ofSeconds(90));

@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -36,7 +38,7 @@ class BadInputTest {
         "engines.demo.delayMs", 50, "engines.demo.batchSize", 1)).await(20, TimeUnit.SECONDS);
     JsonObject good = server.submitText("good.txt", TestServer.sentences(10)).await(5, TimeUnit.SECONDS);
 
-    assertError(server.submit("big.txt", "x".repeat(10_000), Map.of()), 413, "too_large", "4096");
+    assertError(server.submit("big.txt", "x".repeat(10_000), Map.of()), 413, "too_large", "limit of 4 KB");
     assertError(server.submit("empty.txt", "", Map.of()), 400, "bad_request", "empty");
     assertError(server.submit("tool.exe", "MZ binary", Map.of()), 415, "unsupported_format", ".docx");
     assertError(server.submit("fake.docx", "plain text pretending", Map.of()), 415, "unsupported_format", "not a .docx");
@@ -118,6 +120,57 @@ class BadInputTest {
         .send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
     assertEquals("salaries-2026.txt", owner.getString("filename"));
     server.stop().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void forwardedAddressesCountOnlyFromTrustedProxiesAndEachFileCounts(Vertx vertx) throws Exception {
+    TestServer server = TestServer.start(vertx, dataDir, Map.of("upload.perClientPerMinute", 1, "upload.perClientBurst", 2,
+        "http.trustedProxies", new io.vertx.core.json.JsonArray().add("127.0.0.1"))).await(20, TimeUnit.SECONDS);
+    try {
+      // Through the trusted proxy (127.0.0.1) two users have a bucket each; two files empty one.
+      assertEquals(202, submitAs(server.http, "203.0.113.1", 2).await(5, TimeUnit.SECONDS).statusCode());
+      assertError(submitAs(server.http, "203.0.113.1", 1), 429, "too_many_requests", "files");
+      assertEquals(202, submitAs(server.http, "203.0.113.2", 1).await(5, TimeUnit.SECONDS).statusCode());
+      // A client at 127.0.0.2 is no proxy: its forwarding header is ignored, so changing it does not help.
+      WebClient direct = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port)
+          .setLocalAddress("127.0.0.2"));
+      assertEquals(202, submitAs(direct, "198.51.100.1", 2).await(5, TimeUnit.SECONDS).statusCode());
+      assertError(submitAs(direct, "198.51.100.2", 1), 429, "too_many_requests", "files");
+      direct.close();
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void serverErrorsCarryAnErrorIdAndNoExceptionText(Vertx vertx) throws Exception {
+    TestServer server = TestServer.start(vertx, dataDir, Map.of("queue.maxQueued", 0)).await(20, TimeUnit.SECONDS);
+    var log = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    log.start();
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClientErrors.class);
+    logger.addAppender(log);
+    try {
+      HttpResponse<Buffer> full = server.submit("a.txt", "Hello.", Map.of()).await(5, TimeUnit.SECONDS);
+      assertEquals(503, full.statusCode(), full.bodyAsString());
+      JsonObject body = full.bodyAsJsonObject();
+      assertEquals("queue_full", body.getString("error"));
+      assertTrue(body.getString("error_id").matches("[0-9a-f]{12}"), body.encode());
+      assertFalse(body.getString("message").contains("Exception"), body.encode());
+      assertEquals("nosniff", full.getHeader("X-Content-Type-Options"));
+      String id = body.getString("error_id");
+      assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("error_id=" + id)), "the id the client got is in the log");
+    } finally {
+      logger.detachAppender(log);
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static io.vertx.core.Future<HttpResponse<Buffer>> submitAs(WebClient client, String forwardedFor, int files) {
+    MultipartForm form = MultipartForm.create();
+    for (int i = 0; i < files; i++) {
+      form.binaryFileUpload("file", "f" + i + ".txt", Buffer.buffer("Hello there."), "text/plain");
+    }
+    return client.post("/api/tasks").putHeader("X-Forwarded-For", forwardedFor).sendMultipartForm(form);
   }
 
   private static void assertError(io.vertx.core.Future<HttpResponse<Buffer>> request, int status, String code, String mentions)

@@ -90,4 +90,44 @@ class OperationsTest {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void exposedBeyondLoopbackMetricsAndHealthDetailNeedTheAdminKeyWhileLivenessStaysOpen() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      TestServer server = TestServer.start(vertx, dataDir, Map.of("http.host", "0.0.0.0", "admin.key", "correct horse battery"))
+          .await(20, TimeUnit.SECONDS);
+      try {
+        var metrics = server.http.get("/metrics").send().await(5, TimeUnit.SECONDS);
+        assertEquals(403, metrics.statusCode());
+        assertTrue(metrics.bodyAsString().contains("X-Admin-Key"), metrics.bodyAsString());
+        assertEquals(403, server.http.get("/metrics").putHeader("X-Admin-Key", "wrong").send().await(5, TimeUnit.SECONDS).statusCode());
+        assertEquals(200, server.http.get("/metrics").putHeader("X-Admin-Key", "correct horse battery").send()
+            .await(5, TimeUnit.SECONDS).statusCode());
+        assertEquals(200, server.http.get("/metrics").putHeader("Authorization", "Bearer correct horse battery").send()
+            .await(5, TimeUnit.SECONDS).statusCode());
+
+        JsonObject summary = server.http.get("/health").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertEquals(new JsonObject().put("status", "UP"), summary, "no detail without the key");
+        JsonObject detail = server.http.get("/health").putHeader("X-Admin-Key", "correct horse battery").send()
+            .await(5, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertTrue(detail.getJsonArray("checks").size() >= 3, detail.encode());
+        var live = server.http.get("/health/live").send().await(5, TimeUnit.SECONDS);
+        assertEquals(200, live.statusCode());
+        assertEquals("UP", live.bodyAsJsonObject().getString("status"));
+      } finally {
+        server.stop().await(10, TimeUnit.SECONDS);
+      }
+
+      // On loopback (the default) the key is not needed: only this machine reaches the port.
+      TestServer local = TestServer.start(vertx, dataDir, Map.of("admin.key", "correct horse battery")).await(20, TimeUnit.SECONDS);
+      try {
+        assertEquals(200, local.http.get("/metrics").send().await(5, TimeUnit.SECONDS).statusCode());
+      } finally {
+        local.stop().await(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -32,12 +32,12 @@ class PgStoreTest extends StoreContractTest {
   }
 
   @Override
-  Store openStore(Vertx vertx, long maxMemoryEntries) {
+  Store openStore(Vertx vertx, MemoryBound bound) {
     if (schema == null) {
       useFreshSchema();
     }
     PgConnectOptions options = PgConnectOptions.fromUri(url()).addProperty("search_path", schema);
-    return new PgStore(vertx, options, PgStore.DEFAULT_POOL_SIZE, maxMemoryEntries);
+    return new PgStore(vertx, options, PgStore.DEFAULT_POOL_SIZE, bound);
   }
 
   /** Stores opened from now on work in a new, empty schema. */
@@ -58,7 +58,7 @@ class PgStoreTest extends StoreContractTest {
   @Test
   void nodesStartingTogetherMigrateTheSchemaOnce() throws Exception {
     useFreshSchema();
-    List<Store> nodes = List.of(openStore(vertx, MEMORY_BOUND), openStore(vertx, MEMORY_BOUND), openStore(vertx, MEMORY_BOUND));
+    List<Store> nodes = List.of(openStore(vertx, MemoryBound.entries(MEMORY_BOUND)), openStore(vertx, MemoryBound.entries(MEMORY_BOUND)), openStore(vertx, MemoryBound.entries(MEMORY_BOUND)));
     try {
       await(Future.all(nodes.stream().map(Store::migrate).toList()));
       assertEquals(1L, await(nodes.get(0).claimNextOwnership()), "one queue_owner row, so V3 ran once");

@@ -9,7 +9,7 @@ class SqliteStoreTest extends StoreContractTest {
   @TempDir Path dataDir;
 
   @Override
-  Store openStore(Vertx vertx, long maxMemoryEntries) {
-    return new SqliteStore(vertx, dataDir, maxMemoryEntries);
+  Store openStore(Vertx vertx, MemoryBound bound) {
+    return new SqliteStore(vertx, dataDir, bound);
   }
 }

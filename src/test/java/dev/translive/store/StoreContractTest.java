@@ -43,7 +43,7 @@ abstract class StoreContractTest {
   private final List<Store> opened = new ArrayList<>();
 
   /** A store on this test's database (the same database on every call within one test); not yet migrated. */
-  abstract Store openStore(Vertx vertx, long maxMemoryEntries) throws Exception;
+  abstract Store openStore(Vertx vertx, MemoryBound bound) throws Exception;
 
   @BeforeEach
   void migrateFreshStore(Vertx vertx) throws Exception {
@@ -60,7 +60,11 @@ abstract class StoreContractTest {
   }
 
   private Store open() throws Exception {
-    Store s = openStore(vertx, MEMORY_BOUND);
+    return open(MemoryBound.entries(MEMORY_BOUND));
+  }
+
+  private Store open(MemoryBound bound) throws Exception {
+    Store s = openStore(vertx, bound);
     opened.add(s);
     return s;
   }
@@ -111,6 +115,28 @@ abstract class StoreContractTest {
   }
 
   // ---- tasks -----------------------------------------------------------------------------
+
+  @Test
+  void aQueueNumberIsNeverStoredTwice() {
+    long epoch = await(store.claimNextOwnership());
+    await(store.insertTask(queuedTask("t1", 7), epoch));
+    failureOf(store.insertTask(queuedTask("t2", 7), epoch));
+    assertEquals(List.of("t1"), ids(await(store.unfinishedTasks())), "the second task with number 7 was refused");
+  }
+
+  @Test
+  void aTaskIsReadByItsIdAndTheHighestNumberIsKnown() {
+    assertEquals(0, await(store.highestQueueNo()));
+    long epoch = await(store.claimNextOwnership());
+    await(store.insertTask(queuedTask("t1", 4), epoch));
+    await(store.insertTask(queuedTask("t2", 9), epoch));
+    finish("t2", 5_000, epoch);
+    StoredTask read = await(store.task("t2"));
+    assertEquals(9, read.queueNo());
+    assertEquals("completed", read.status());
+    assertEquals(null, await(store.task("t-none")));
+    assertEquals(9, await(store.highestQueueNo()));
+  }
 
   @Test
   void tasksComeBackInQueueOrderAndFinishedOnesOldestFirst() {
@@ -216,6 +242,46 @@ abstract class StoreContractTest {
     assertEquals(used, await(store.recall(KEY, new ArrayList<>(used.keySet()))));
     assertEquals(newest, await(store.recall(KEY, new ArrayList<>(newest.keySet()))));
     assertEquals(1, await(store.recall(KEY, new ArrayList<>(older.keySet()))).size());
+  }
+
+  @Test
+  void memoryEvictsTheLeastRecentlyUsedBeyondItsBytes() throws Exception {
+    Store bounded = open(new MemoryBound(1000, 400));
+    await(bounded.migrate());
+    Map<String, String> older = batch("old", 3);
+    Map<String, String> newer = batch("new", 3);
+    await(bounded.remember(KEY, older));
+    Thread.sleep(5);
+    await(bounded.remember(KEY, newer));
+    // Six entries of about 40 bytes each pass 400 bytes only with a seventh of 200.
+    assertEquals(6, await(bounded.memorySize()), "within both bounds nothing goes");
+    Thread.sleep(5);
+    await(bounded.remember(KEY, Map.of("long " + "x".repeat(100) + ".", "largo " + "x".repeat(100) + ".")));
+    // Over 400 bytes: the least recently used go until the memory is at most 360 bytes.
+    assertTrue(await(bounded.recall(KEY, new ArrayList<>(older.keySet()))).size() < 3, "old entries were dropped");
+    assertEquals(newer, await(bounded.recall(KEY, new ArrayList<>(newer.keySet()))), "the newest stay");
+  }
+
+  @Test
+  void aTranslationLeavesTheMemoryWithTheLastTaskItCameFromOrServed() {
+    long epoch = await(store.claimNextOwnership());
+    for (String id : List.of("t1", "t2", "t3")) {
+      await(store.insertTask(queuedTask(id, Long.parseLong(id.substring(1))), epoch));
+    }
+    await(store.remember(KEY, "t1", Map.of("Only in one.", "Solo en una.")));
+    await(store.remember(KEY, "t2", Map.of("Shared.", "Compartida.")));
+    await(store.remember(KEY, Map.of("No task.", "Sin tarea.")));
+    assertEquals(Map.of("Shared.", "Compartida."), await(store.recall(KEY, "t3", List.of("Shared."))), "t3 reuses it");
+    finish("t1", 1_000, epoch);
+    finish("t2", 1_000, epoch);
+    finish("t3", 9_000, epoch);
+
+    assertEquals(List.of("t1", "t2"), ids(await(store.deleteFinishedBefore(5_000, epoch))));
+    assertEquals(Map.of(), await(store.recall(KEY, List.of("Only in one."))), "its only task expired");
+    assertEquals(Map.of("Shared.", "Compartida."), await(store.recall(KEY, List.of("Shared."))), "t3 still uses it");
+    await(store.deleteFinishedBefore(10_000, epoch));
+    assertEquals(Map.of(), await(store.recall(KEY, List.of("Shared."))), "gone with the last task that used it");
+    assertEquals(Map.of("No task.", "Sin tarea."), await(store.recall(KEY, List.of("No task."))), "no task: only the bounds apply");
   }
 
   private static Map<String, String> batch(String prefix, int size) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * instead of polling the file.
  */
 public final class ServiceProcess {
+  private static final String DEFAULT_HEAP = "-Xmx512m";
   private static final Pattern READY = Pattern.compile("Translive ready(?: on http://[^:/]+:(\\d+)/)?");
   private final Process process;
   public final Path log;
@@ -47,7 +48,12 @@ public final class ServiceProcess {
 
   /** Starts the jar with {@code env} added and waits for its ready line; {@code port} 0 takes a free one. */
   public static ServiceProcess start(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
-    return startAsync(workDir, port, env, logName).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    return start(workDir, port, env, logName, DEFAULT_HEAP);
+  }
+
+  /** As {@link #start(Path, int, Map, String)} with its own heap bound, e.g. "-Xmx256m" for hostile-input tests. */
+  public static ServiceProcess start(Path workDir, int port, Map<String, String> env, String logName, String heap) throws Exception {
+    return startAsync(workDir, port, env, logName, heap).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
   /** Starts the jar and waits for its "ready" log line (for nodes without the http role). */
@@ -60,9 +66,13 @@ public final class ServiceProcess {
    * it has the http role), with {@link #port} the port it listens on, and fails when it exits first.
    */
   public static Future<ServiceProcess> startAsync(Path workDir, int port, Map<String, String> env, String logName) {
+    return startAsync(workDir, port, env, logName, DEFAULT_HEAP);
+  }
+
+  public static Future<ServiceProcess> startAsync(Path workDir, int port, Map<String, String> env, String logName, String heap) {
     ServiceProcess launched;
     try {
-      launched = launch(workDir, port, env, logName);
+      launched = launch(workDir, port, env, logName, heap);
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
@@ -106,14 +116,15 @@ public final class ServiceProcess {
     return Future.fromCompletionStage(process.onExit()).map(Process::exitValue);
   }
 
-  private static ServiceProcess launch(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
+  private static ServiceProcess launch(Path workDir, int port, Map<String, String> env, String logName, String heap)
+      throws Exception {
     String jar = System.getProperty("translive.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the service jar is missing (" + jar + "); run through mvn verify");
     }
     Files.createDirectories(workDir);
     Path log = workDir.resolve(logName);
-    ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar)
+    ProcessBuilder builder = new ProcessBuilder(javaBin(), heap, "-jar", jar)
         .directory(workDir.toFile())
         .redirectErrorStream(true);
     Map<String, String> environment = builder.environment();

@@ -51,6 +51,11 @@ class TranslationMemoryTest {
     assertEquals(3, data.getInteger("unique_segments"));
     assertEquals(3, data.getInteger("cached_segments"));
     assertEquals(0, data.getInteger("to_translate_segments"));
+    String againPath = "/api/tasks/" + again.getString("task_id");
+    assertEquals(3, server.http.get(againPath).putHeader("X-Task-Token", again.getString("token")).send()
+        .await(5, TimeUnit.SECONDS).bodyAsJsonObject().getInteger("cached_segments"), "its owner sees what was remembered");
+    assertEquals(null, server.http.get(againPath).send().await(5, TimeUnit.SECONDS).bodyAsJsonObject()
+        .getValue("cached_segments"), "nobody else learns what the shared memory held");
 
     JsonObject revised = server.submitText("doc-v2.txt", original + "Delta.\n").await(5, TimeUnit.SECONDS);
     assertEquals("completed", server.awaitFinished(revised.getString("task_id")).await(20, TimeUnit.SECONDS).getString("status"));

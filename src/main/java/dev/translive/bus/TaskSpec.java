@@ -1,4 +1,4 @@
-package dev.translive.queue;
+package dev.translive.bus;
 
 import io.vertx.core.json.JsonObject;
 
@@ -20,6 +20,12 @@ public record TaskSpec(
     String resultFilename,
     double nominalSecondsPerSegment,
     String client) {
+
+  /**
+   * The submitter of a bus submission that names none (no {@code client} header): services, not one
+   * person, so the per-submitter share does not apply to it.
+   */
+  public static final String UNNAMED_SERVICE = "bus";
 
   public JsonObject toJson() {
     return new JsonObject()
