@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Translive needs, when root; otherwise names what is missing.
 #   scripts/install-deps.sh run    Apertium (the real offline engine)
-#   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests), python3, pandoc
+#   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests), and the
+#                                  tools that make and check the format tests' documents (pandoc, python-docx,
+#                                  openpyxl, epubcheck), python3 for the TCP bridge client
 set -euo pipefail
 purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
 if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
-fi
-if [ "$purpose" = "test" ]; then
-  packages+=(python3 pandoc)  # the README's TCP client (TcpBridgeTest, ClusterIT); documents made by another tool
+  # Documents made by other tools for the format tests.
+  packages+=(pandoc python3-docx python3-openpyxl epubcheck)
+  # Text recognition for scans and images (optional when running; the tests need it).
+  packages+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
+  # The README's TCP bridge client, run by TcpBridgeTest and ClusterIT.
+  packages+=(python3)
 fi
 
 missing=()
