@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh run    Apertium (the real offline engine)
 #   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests), and the
 #                                  tools that make and check the format tests' documents (pandoc, python-docx,
-#                                  openpyxl, epubcheck)
+#                                  openpyxl, epubcheck), python3 for the TCP bridge client
 set -euo pipefail
 purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
@@ -17,6 +17,8 @@ if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   # (checked by command: a NodeSource nodejs brings its own npm and conflicts with Debian's).
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
+  # The README's TCP bridge client, run by TcpBridgeTest and ClusterIT.
+  packages+=(python3)
 fi
 
 missing=()
