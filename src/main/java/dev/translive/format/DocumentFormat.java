@@ -16,9 +16,18 @@ public interface DocumentFormat {
   /** Lower-case file extensions this format reads, without the dot. */
   List<String> extensions();
 
-  /** Extension of the translated file; equal to the input's except where the format says otherwise (pdf gives docx). */
+  /** Extension of the translated file; equal to the input's except where the format says otherwise (images give docx). */
   default String outputExtension(String inputExtension) {
     return inputExtension;
+  }
+
+  /**
+   * The extensions a translation of this format can be written as, the default ({@link
+   * #outputExtension}) first; a client picks another with the {@code output} option. {@link
+   * Extraction#write} writes the one its target file's name ends with.
+   */
+  default List<String> outputExtensions(String inputExtension) {
+    return List.of(outputExtension(inputExtension));
   }
 
   /** Whether the first bytes of a file look like this format (magic bytes); text formats check for binary garbage. */

@@ -63,6 +63,11 @@ public final class FormatRegistry {
     }
 
     @Override
+    public List<String> outputExtensions(String inputExtension) {
+      return format.outputExtensions(inputExtension);
+    }
+
+    @Override
     public boolean matchesContent(byte[] head) {
       return format.matchesContent(head);
     }

@@ -25,10 +25,12 @@ import org.apache.poi.xwpf.usermodel.XWPFParagraph;
 import org.apache.poi.xwpf.usermodel.XWPFRun;
 
 /**
- * PDF files: the text layer is read page by page and split into paragraphs (PDFBox's paragraph
- * detection, then blank lines). A PDF cannot be rewritten in place reliably, so the translation
- * is written as a simple .docx: one paragraph per segment, each PDF page starting on a new page.
- * Layout, fonts and images of the PDF are not carried over.
+ * PDF files: the text layer is read page by page and split into blocks (PDFBox's paragraph
+ * detection in content order, a new block where the font size changes or a line starts a new
+ * column, then blank lines), each with its box on the page. The translation is a PDF by default:
+ * the same pages with each block's translation drawn in its place ({@link PdfLayout}). With the
+ * {@code docx} output it is a .docx: one paragraph per block, headings from font sizes, each PDF
+ * page starting on a new page.
  */
 public class PdfFormat implements DocumentFormat {
 
@@ -49,8 +51,15 @@ public class PdfFormat implements DocumentFormat {
 
   @Override
   public String outputExtension(String inputExtension) {
-    return "docx";
+    return "pdf";
   }
+
+  @Override
+  public List<String> outputExtensions(String inputExtension) {
+    return OUTPUTS;
+  }
+
+  static final List<String> OUTPUTS = List.of("pdf", "docx");
 
   @Override
   public boolean matchesContent(byte[] head) {
@@ -82,7 +91,7 @@ public class PdfFormat implements DocumentFormat {
       throw new FormatException(Ocr.available() ? "No text could be recognised in the PDF's pages"
           : "The PDF has no text layer (it looks scanned) and text recognition is not installed on this server");
     }
-    return new PdfExtraction(pages);
+    return new PdfExtraction(pages, source);
   }
 
   /**
@@ -104,6 +113,7 @@ public class PdfFormat implements DocumentFormat {
         List<Block> blocks = new ArrayList<>();
         for (String paragraph : paragraphs(Ocr.recognize(image, "page " + (i + 1)))) {
           blocks.add(new Block(paragraph, 0));
+          // TODO boxes from recognition
         }
         segments += blocks.size();
         limits.checkSegments(segments);
@@ -115,8 +125,23 @@ public class PdfFormat implements DocumentFormat {
     return pages;
   }
 
-  /** A paragraph of a page with the size of its largest text, from which headings are told apart. */
-  record Block(String text, float fontSize) {}
+  /**
+   * A paragraph of a page with the size of its largest text, from which headings are told apart, and
+   * where it is on the page (null when not known).
+   */
+  record Block(String text, float fontSize, Box box) {
+    Block(String text, float fontSize) {
+      this(text, fontSize, null);
+    }
+  }
+
+  /**
+   * Where a block is: in points from the crop box's top-left corner, y downward; its first and last
+   * baselines and line count (for the line spacing); bold text; whether its translation must cover
+   * what is under it (scanned words).
+   */
+  record Box(float left, float top, float right, float bottom, float firstBaseline, float lastBaseline, int lines,
+      boolean bold, boolean cover) {}
 
   /**
    * Reads all pages in one pass (not one pass per page), stopping as soon as a limit is passed. A
@@ -130,6 +155,13 @@ public class PdfFormat implements DocumentFormat {
     private final StringBuilder paragraph = new StringBuilder();
     private float paragraphSize;
     private boolean lineStart = true;
+    private float left;
+    private float top;
+    private float right;
+    private float firstBaseline;
+    private float lastBaseline;
+    private int lines;
+    private boolean bold;
     private long segments;
     private long characters;
 
@@ -149,12 +181,45 @@ public class PdfFormat implements DocumentFormat {
       for (TextPosition position : positions) {
         size = Math.max(size, position.getFontSizeInPt());
       }
-      if (lineStart && paragraph.length() > 0 && Math.abs(size - paragraphSize) > 1.5f) {
+      if (lineStart && paragraph.length() > 0 && (Math.abs(size - paragraphSize) > 1.5f || newColumn(positions, size))) {
         endParagraph();
       }
       paragraphSize = paragraph.length() == 0 ? size : Math.max(paragraphSize, size);
       paragraph.append(text);
+      place(positions);
       lineStart = false;
+    }
+
+    /** A line that starts right of the block or above it continues in another column: a new block. */
+    private boolean newColumn(List<TextPosition> positions, float size) {
+      if (positions.isEmpty()) {
+        return false;
+      }
+      TextPosition first = positions.get(0);
+      return first.getXDirAdj() > right + size || first.getYDirAdj() < firstBaseline - size / 2;
+    }
+
+    private void place(List<TextPosition> positions) {
+      for (TextPosition p : positions) {
+        float x = p.getXDirAdj();
+        float baseline = p.getYDirAdj();
+        if (lines == 0) {
+          left = x;
+          right = x + p.getWidthDirAdj();
+          top = baseline - p.getHeightDir();
+          firstBaseline = baseline;
+          lastBaseline = baseline;
+          lines = 1;
+          bold = p.getFont() != null && p.getFont().getName() != null && p.getFont().getName().contains("Bold");
+        }
+        if (baseline > lastBaseline + p.getHeightDir() / 2) {
+          lines++;
+          lastBaseline = baseline;
+        }
+        left = Math.min(left, x);
+        right = Math.max(right, x + p.getWidthDirAdj());
+        top = Math.min(top, baseline - p.getHeightDir());
+      }
     }
 
     @Override
@@ -174,12 +239,14 @@ public class PdfFormat implements DocumentFormat {
     }
 
     private void endParagraph() {
+      Box box = lines == 0 ? null : new Box(left, top, right, lastBaseline, firstBaseline, lastBaseline, lines, bold, false);
       for (String text : paragraphs(paragraph.toString())) {
         segments++;
         characters += text.length();
-        page.add(new Block(text, paragraphSize));
+        page.add(new Block(text, paragraphSize, box));
       }
       paragraph.setLength(0);
+      lines = 0;
       lineStart = true;
       limits.checkSegments(segments);
       limits.checkCharacters(characters);
@@ -223,16 +290,27 @@ public class PdfFormat implements DocumentFormat {
     return paragraphs;
   }
 
-  /** Pages of paragraphs written as a .docx: also the result of text recognised in scans and images. */
-  record PdfExtraction(List<List<Block>> pages) implements Extraction {
+  /**
+   * Pages of blocks, written as the PDF {@code source} with the translations in place when the target
+   * is a .pdf, else as a .docx: also the result of text recognised in scans and images.
+   */
+  record PdfExtraction(List<List<Block>> pages, Path source) implements Extraction {
+    PdfExtraction(List<List<Block>> pages) {
+      this(pages, null);
+    }
+
     @Override
     public List<String> segments() {
       return pages.stream().flatMap(List::stream).map(Block::text).toList();
     }
 
     @Override
-    public void write(List<String> translations, Path target, boolean bilingual) throws IOException {
+    public void write(List<String> translations, Path target, boolean bilingual) throws IOException, FormatException {
       SegmentText.checkCount(segments(), translations);
+      if (source != null && target.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf")) {
+        PdfLayout.write(source, pages, translations, target, bilingual);
+        return;
+      }
       Map<Float, Integer> levels = headingLevels(pages);
       try (XWPFDocument document = new XWPFDocument()) {
         DocxStyles.addHeadings(document);

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -50,8 +51,16 @@ public final class TaskIntake {
     this.defaultTargetLang = defaultTargetLang;
   }
 
-  /** The options a client chose for an upload. */
-  public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {}
+  /**
+   * The options a client chose for an upload; {@code output} is the result's extension where a
+   * format offers more than one (pdf or docx for a PDF), null for the format's default.
+   */
+  public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
+      String output) {
+    public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {
+      this(filename, sourceLang, targetLang, engine, bilingual, client, null);
+    }
+  }
 
   /** Validates and stores {@code uploaded} (which this call moves or deletes). */
   public Future<TaskSpec> accept(Request request, Path uploaded) {
@@ -83,6 +92,7 @@ public final class TaskIntake {
       throw ErrorCode.BAD_REQUEST.error("'" + filename + "' is empty");
     }
     DocumentFormat format = formats.forFile(filename, uploaded);
+    String outputExt = output(format, FormatRegistry.extension(filename), request.output());
     int segments;
     try {
       segments = format.extract(uploaded).segments().size();
@@ -97,11 +107,24 @@ public final class TaskIntake {
     String ext = FormatRegistry.extension(filename);
     Path stored = uploadsDir.resolve(taskId + "." + ext);
     moveDurably(uploaded, stored);
-    String outputExt = format.outputExtension(ext);
     Path result = resultsDir.resolve(taskId + "." + outputExt);
     double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
     return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
         segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client());
+  }
+
+  /** The requested output if the format offers it, else its default; a 400 names what it offers. */
+  private static String output(DocumentFormat format, String ext, String requested) {
+    List<String> offered = format.outputExtensions(ext);
+    if (requested == null || requested.isBlank()) {
+      return offered.get(0);
+    }
+    String wanted = requested.trim().toLowerCase(Locale.ROOT);
+    if (!offered.contains(wanted)) {
+      throw ErrorCode.BAD_REQUEST.error("output '" + requested.strip() + "' is not available for ." + ext + " files; "
+          + "available: " + String.join(", ", offered));
+    }
+    return wanted;
   }
 
   private String language(String requested, String fallback, String field) {
