@@ -92,7 +92,7 @@ class OcrTest {
       }
       document.save(pdf);
     }
-    var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of());
+    var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of("output", "docx"));
     try (XWPFDocument document = new XWPFDocument(new ByteArrayInputStream(result.body().getBytes()))) {
       List<XWPFParagraph> paragraphs = document.getParagraphs();
       assertEquals(List.of("[es] The first page talks about trees.", "[es] The second page talks about water."),
