@@ -96,7 +96,8 @@ public class PdfFormat implements DocumentFormat {
 
   /**
    * A scanned PDF: each page rendered in grey at up to 300 dpi (fewer for very large pages, so one
-   * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page.
+   * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page,
+   * with each paragraph's box, so the translated PDF draws it over the scanned words.
    */
   private static List<List<Block>> recognize(PDDocument document, FormatLimits limits) throws IOException, FormatException {
     Ocr.checkPages(document.getNumberOfPages());
@@ -110,11 +111,7 @@ public class PdfFormat implements DocumentFormat {
         double points = (double) box.getWidth() * box.getHeight();
         float dpi = (float) Math.min(300, 72 * Math.sqrt(ImageFormat.MAX_PIXELS / Math.max(points, 1)));
         ImageIO.write(renderer.renderImageWithDPI(i, dpi, ImageType.GRAY), "png", image.toFile());
-        List<Block> blocks = new ArrayList<>();
-        for (String paragraph : paragraphs(Ocr.recognize(image, "page " + (i + 1)))) {
-          blocks.add(new Block(paragraph, 0));
-          // TODO boxes from recognition
-        }
+        List<Block> blocks = Ocr.recognizeBlocks(image, "page " + (i + 1), 72f / dpi);
         segments += blocks.size();
         limits.checkSegments(segments);
         pages.add(blocks);

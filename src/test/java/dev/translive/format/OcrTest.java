@@ -101,6 +101,33 @@ class OcrTest {
     }
   }
 
+  /** The default for a scan: the same pages and page images, each translation drawn over its scanned words. */
+  @Test
+  void scannedPdfComesBackAsPdfWithTheTranslationOverEachPage(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+    try (PDDocument document = new PDDocument()) {
+      for (String text : List.of("The first page talks about trees.", "The second page talks about water.")) {
+        PDPage page = new PDPage();
+        document.addPage(page);
+        var image = LosslessFactory.createFromImage(document, scan(text));
+        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+          content.drawImage(image, 36, 600, 540, 540f * image.getHeight() / image.getWidth());
+        }
+      }
+      document.save(pdf);
+    }
+    Path source = dir.resolve("scan.pdf");
+    java.nio.file.Files.write(source, pdf.toByteArray());
+    var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of());
+    assertTrue(result.getHeader("Content-Disposition").contains("scan.es.pdf"), result.getHeader("Content-Disposition"));
+    Path out = dir.resolve("scan.es.pdf");
+    java.nio.file.Files.write(out, result.body().getBytes());
+    assertEquals(2, PdfLayoutTest.pageCount(out));
+    assertEquals(PdfLayoutTest.imagesPerPage(source), PdfLayoutTest.imagesPerPage(out), "the page images are kept");
+    assertTrue(PdfLayoutTest.pdftotext(out, 1).contains("[es] The first page talks about trees."), PdfLayoutTest.pdftotext(out, 1));
+    assertTrue(PdfLayoutTest.pdftotext(out, 2).contains("[es] The second page talks about water."), PdfLayoutTest.pdftotext(out, 2));
+  }
+
   @Test
   void imageClaimingBillionsOfPixelsIsRefusedFromItsHeader() throws Exception {
     // A PNG header declaring 100,000 x 100,000 pixels, with almost no data.
