@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes bench/results/<name>.{json,md,svg} and summary.md.
-#   BENCH_ONLY=fanout,fanout2,pipeline,llm,queue,upload   run a subset (default: all six)
+#   BENCH_ONLY=fanout,fanout2,pipeline,llm,queue,upload,pdf   run a subset (default: all)
 #                                                  fanout2: the fan-out on a two-node cluster (starts PostgreSQL)
+#   BENCH_PDF_PAGES=N, BENCH_OCR_PAGES=N           pdf: pages of the layout and of the scan document (200 each)
 #   BENCH_CLIENTS=N                                fan-out clients (default 10000)
 #   BUILD_DIR=dir                                  Maven build dir (default target), as -DbuildDir
 # Expects the jar to be built (make bench does it); compiles the test classes the benchmarks live in.
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-target}"
 BUILD_DIR="$(mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd)"
 RESULTS="bench/results"
-ONLY="${BENCH_ONLY:-fanout,fanout2,pipeline,llm,queue,upload}"
+ONLY="${BENCH_ONLY:-fanout,fanout2,pipeline,llm,queue,upload,pdf}"
 MVN=(mvn -B -q "-DbuildDir=$BUILD_DIR")
 
 if [ ! -f "$BUILD_DIR/translive.jar" ]; then
@@ -54,6 +55,7 @@ run pipeline PipelineBench 1g
 run llm LlmBench 512m
 run queue QueueScaleBench 1g
 run upload UploadBench 256m
+run pdf PdfBench 512m
 
 {
   echo "## Benchmarks"
@@ -61,7 +63,7 @@ run upload UploadBench 256m
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB," \
     "$(java -version 2>&1 | head -1). Reproduce with \`make bench\`; details in bench/README.md."
   echo
-  for name in fanout fanout2 fanout-compare pipeline llm queue upload; do
+  for name in fanout fanout2 fanout-compare pipeline llm queue upload pdf; do
     [ -f "$RESULTS/$name.md" ] && { cat "$RESULTS/$name.md"; echo; }
   done
 } >"$RESULTS/summary.md"

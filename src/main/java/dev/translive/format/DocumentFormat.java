@@ -45,6 +45,28 @@ public interface DocumentFormat {
    */
   Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException;
 
+  /**
+   * {@link #extract(Path, FormatLimits)}, telling {@code progress} how far a long read is (text
+   * recognition, page by page); formats that read quickly do not report.
+   */
+  default Extraction extract(Path source, FormatLimits limits, Progress progress) throws IOException, FormatException {
+    return extract(source, limits);
+  }
+
+  /** {@link #extract(Path, FormatLimits, Progress)} within the format's limits (the registry's). */
+  default Extraction extract(Path source, Progress progress) throws IOException, FormatException {
+    return extract(source, FormatLimits.DEFAULTS, progress);
+  }
+
+  /** How far an extraction is; called on the extracting (worker) thread. */
+  @FunctionalInterface
+  interface Progress {
+    Progress NONE = (done, total, description) -> {};
+
+    /** {@code done} of {@code total} units read, with a description for the user ("Recognizing text, page 3/12"). */
+    void report(int done, int total, String description);
+  }
+
   /** {@link #extract(Path, FormatLimits)} within the default limits. */
   default Extraction extract(Path source) throws IOException, FormatException {
     return extract(source, FormatLimits.DEFAULTS);

@@ -81,6 +81,16 @@ public final class FormatRegistry {
     public Extraction extract(Path source, FormatLimits other) throws IOException, FormatException {
       return other.extract(format, source);
     }
+
+    @Override
+    public Extraction extract(Path source, Progress progress) throws IOException, FormatException {
+      return limits.extract(format, source, progress);
+    }
+
+    @Override
+    public Extraction extract(Path source, FormatLimits other, Progress progress) throws IOException, FormatException {
+      return other.extract(format, source, progress);
+    }
   }
 
   public List<String> supportedExtensions() {

@@ -69,6 +69,11 @@ public class PdfFormat implements DocumentFormat {
 
   @Override
   public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    return extract(source, limits, Progress.NONE);
+  }
+
+  @Override
+  public Extraction extract(Path source, FormatLimits limits, Progress progress) throws IOException, FormatException {
     List<List<Block>> pages = new ArrayList<>();
     // Streams beyond the buffer go to a temp file, so a large PDF does not fill the heap.
     try (PDDocument document = Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
@@ -78,7 +83,7 @@ public class PdfFormat implements DocumentFormat {
       limits.checkPages(document.getNumberOfPages());
       new PageCollector(pages, limits).collect(document);
       if (pages.stream().allMatch(List::isEmpty) && Ocr.available()) {
-        pages = Ocr.remembered(source, () -> recognize(document, limits));
+        pages = Ocr.remembered(source, () -> recognize(document, limits, progress));
       }
     } catch (InvalidPasswordException e) {
       throw new FormatException("The PDF is password-protected; remove the password and upload it again", e);
@@ -99,14 +104,17 @@ public class PdfFormat implements DocumentFormat {
    * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page,
    * with each paragraph's box, so the translated PDF draws it over the scanned words.
    */
-  private static List<List<Block>> recognize(PDDocument document, FormatLimits limits) throws IOException, FormatException {
+  private static List<List<Block>> recognize(PDDocument document, FormatLimits limits, Progress progress)
+      throws IOException, FormatException {
     Ocr.checkPages(document.getNumberOfPages());
     List<List<Block>> pages = new ArrayList<>();
     PDFRenderer renderer = new PDFRenderer(document);
     Path image = Files.createTempFile("translive-ocr-", ".png");
     long segments = 0;
     try {
-      for (int i = 0; i < document.getNumberOfPages(); i++) {
+      int count = document.getNumberOfPages();
+      for (int i = 0; i < count; i++) {
+        progress.report(i, count, "Recognizing text, page " + (i + 1) + "/" + count);
         PDRectangle box = document.getPage(i).getCropBox();
         double points = (double) box.getWidth() * box.getHeight();
         float dpi = (float) Math.min(300, 72 * Math.sqrt(ImageFormat.MAX_PIXELS / Math.max(points, 1)));

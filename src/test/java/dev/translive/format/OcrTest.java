@@ -128,6 +128,28 @@ class OcrTest {
     assertTrue(PdfLayoutTest.pdftotext(out, 2).contains("[es] The second page talks about water."), PdfLayoutTest.pdftotext(out, 2));
   }
 
+  /** Text recognition reports page by page, for the task's extracting stage. */
+  @Test
+  void recognitionReportsEachPage(@TempDir Path dir) throws Exception {
+    Path source = dir.resolve("progress-scan.pdf");
+    try (PDDocument document = new PDDocument()) {
+      for (String text : List.of("Progress is reported for page one.", "Progress is reported for page two.")) {
+        PDPage page = new PDPage();
+        document.addPage(page);
+        var image = LosslessFactory.createFromImage(document, scan(text));
+        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+          content.drawImage(image, 36, 600, 540, 540f * image.getHeight() / image.getWidth());
+        }
+      }
+      document.save(source.toFile());
+    }
+    List<String> reports = new java.util.ArrayList<>();
+    var extraction = new PdfFormat().extract(source, FormatLimits.DEFAULTS, (done, total, description) -> reports.add(
+        done + "/" + total + " " + description));
+    assertEquals(List.of("0/2 Recognizing text, page 1/2", "1/2 Recognizing text, page 2/2"), reports);
+    assertEquals(2, extraction.segments().size(), extraction.segments().toString());
+  }
+
   @Test
   void imageClaimingBillionsOfPixelsIsRefusedFromItsHeader() throws Exception {
     // A PNG header declaring 100,000 x 100,000 pixels, with almost no data.
