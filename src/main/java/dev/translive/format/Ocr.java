@@ -120,6 +120,19 @@ final class Ocr {
    */
   static List<PdfFormat.Block> recognizeBlocks(Path image, String what, float pointsPerPixel)
       throws IOException, FormatException {
+    List<List<PdfFormat.Block>> pages = recognizePages(image, what, page -> pointsPerPixel);
+    return pages.isEmpty() ? List.of() : pages.get(0);
+  }
+
+  /** Scale from pixels to points for a page (0-based) of a multi-page image. */
+  @FunctionalInterface
+  interface PageScale {
+    float pointsPerPixel(int page);
+  }
+
+  /** {@link #recognizeBlocks} for each page of a multi-page image (a TIFF), in page order. */
+  static List<List<PdfFormat.Block>> recognizePages(Path image, String what, PageScale scale)
+      throws IOException, FormatException {
     // TSV columns: level page block paragraph line word left top width height confidence text.
     java.util.Map<String, List<float[]>> lineBoxes = new java.util.LinkedHashMap<>();
     java.util.Map<String, List<StringBuilder>> lineTexts = new java.util.HashMap<>();
@@ -128,7 +141,7 @@ final class Ocr {
       if (f.length < 12 || !(f[0].equals("4") || f[0].equals("5"))) {
         continue;
       }
-      String paragraph = f[2] + "/" + f[3];
+      String paragraph = f[1] + "/" + f[2] + "/" + f[3];
       if (f[0].equals("4")) {
         lineBoxes.computeIfAbsent(paragraph, k -> new ArrayList<>()).add(new float[] {
             Float.parseFloat(f[6]), Float.parseFloat(f[7]), Float.parseFloat(f[8]), Float.parseFloat(f[9])});
@@ -139,8 +152,13 @@ final class Ocr {
         line.append(line.length() == 0 ? "" : " ").append(f[11].strip());
       }
     }
-    List<PdfFormat.Block> blocks = new ArrayList<>();
+    List<List<PdfFormat.Block>> pages = new ArrayList<>();
     for (var entry : lineBoxes.entrySet()) {
+      int page = Integer.parseInt(entry.getKey().substring(0, entry.getKey().indexOf('/'))) - 1;
+      while (pages.size() <= page) {
+        pages.add(new ArrayList<>());
+      }
+      List<PdfFormat.Block> blocks = pages.get(page);
       List<float[]> boxes = entry.getValue();
       StringBuilder text = new StringBuilder();
       float left = Float.MAX_VALUE;
@@ -159,7 +177,7 @@ final class Ocr {
       }
       float[] first = boxes.get(0);
       float[] last = boxes.get(boxes.size() - 1);
-      float s = pointsPerPixel;
+      float s = scale.pointsPerPixel(page);
       PdfFormat.Box box = new PdfFormat.Box(left * s, top * s, right * s, bottom * s, (first[1] + first[3] * 0.8f) * s,
           (last[1] + last[3] * 0.8f) * s, boxes.size(), false, true);
       float fontSize = Math.round(heights / boxes.size() * s * 2) / 2f;
@@ -167,7 +185,7 @@ final class Ocr {
         blocks.add(new PdfFormat.Block(paragraph, fontSize, box));
       }
     }
-    return blocks;
+    return pages;
   }
 
   private static String run(Path image, String what, List<String> config) throws IOException, FormatException {

@@ -96,7 +96,7 @@ public class PdfFormat implements DocumentFormat {
       throw new FormatException(Ocr.available() ? "No text could be recognised in the PDF's pages"
           : "The PDF has no text layer (it looks scanned) and text recognition is not installed on this server");
     }
-    return new PdfExtraction(pages, source);
+    return new PdfExtraction(pages, source, false);
   }
 
   /**
@@ -299,9 +299,9 @@ public class PdfFormat implements DocumentFormat {
    * Pages of blocks, written as the PDF {@code source} with the translations in place when the target
    * is a .pdf, else as a .docx: also the result of text recognised in scans and images.
    */
-  record PdfExtraction(List<List<Block>> pages, Path source) implements Extraction {
+  record PdfExtraction(List<List<Block>> pages, Path source, boolean images) implements Extraction {
     PdfExtraction(List<List<Block>> pages) {
-      this(pages, null);
+      this(pages, null, false);
     }
 
     @Override
@@ -313,7 +313,11 @@ public class PdfFormat implements DocumentFormat {
     public void write(List<String> translations, Path target, boolean bilingual) throws IOException, FormatException {
       SegmentText.checkCount(segments(), translations);
       if (source != null && target.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf")) {
-        PdfLayout.write(source, pages, translations, target, bilingual);
+        if (images) {
+          PdfLayout.writeImages(source, pages, translations, target);
+        } else {
+          PdfLayout.write(source, pages, translations, target, bilingual);
+        }
         return;
       }
       Map<Float, Integer> levels = headingLevels(pages);

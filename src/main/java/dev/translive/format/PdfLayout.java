@@ -67,6 +67,43 @@ final class PdfLayout {
     }
   }
 
+  /**
+   * A scan given as images (png, jpg, tiff pages): one PDF page per image, 612 points (US Letter)
+   * wide, the image filling it, and each recognised block's translation drawn over its words.
+   */
+  static void writeImages(Path source, List<List<PdfFormat.Block>> pages, List<String> translations, Path target)
+      throws IOException, FormatException {
+    try (PDDocument document = new PDDocument(IOUtils.createTempFileOnlyStreamCache()); PdfFonts fonts = new PdfFonts(document);
+         javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(source.toFile())) {
+      var readers = javax.imageio.ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new FormatException("The image cannot be read; it may be corrupt");
+      }
+      javax.imageio.ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, false, true);
+        int next = 0;
+        for (int i = 0; i < reader.getNumImages(true); i++) {
+          // One image decoded at a time; its size was bounded at upload (ImageFormat.MAX_PIXELS).
+          java.awt.image.BufferedImage image = reader.read(i);
+          float height = image.getHeight() * 612f / image.getWidth();
+          PDPage page = new PDPage(new PDRectangle(612, height));
+          document.addPage(page);
+          var xobject = org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory.createFromImage(document, image);
+          try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+            content.drawImage(xobject, 0, 0, 612, height);
+          }
+          List<PdfFormat.Block> blocks = i < pages.size() ? pages.get(i) : List.of();
+          draw(document, page, blocks, translations.subList(next, next + blocks.size()), fonts);
+          next += blocks.size();
+        }
+      } finally {
+        reader.dispose();
+      }
+      AtomicFiles.write(target, document::save);
+    }
+  }
+
   private static PDDocument load(Path source) throws IOException {
     return Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
         IOUtils.createTempFileOnlyStreamCache());

@@ -69,10 +69,22 @@ class OcrTest {
   }
 
   @Test
-  void photoOfTextComesBackAsTranslatedDocx() throws Exception {
+  void photoOfTextComesBackAsAPdfPageWithTheTranslationOverTheImage(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(scan("The river is wide here."), "png", png);
+    var result = ServiceRoundTrip.translate(server, "river.png", png.toByteArray(), Map.of());
+    assertTrue(result.getHeader("Content-Disposition").contains("river.es.pdf"), result.getHeader("Content-Disposition"));
+    Path out = dir.resolve("river.es.pdf");
+    java.nio.file.Files.write(out, result.body().getBytes());
+    assertEquals(List.of(1), PdfLayoutTest.imagesPerPage(out), "one page, the photo kept on it");
+    assertTrue(PdfLayoutTest.pdftotext(out, 1).contains("[es] The river is wide here."), PdfLayoutTest.pdftotext(out, 1));
+  }
+
+  @Test
+  void photoOfTextComesBackAsTranslatedDocxOnRequest() throws Exception {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(scan("The garden is green today."), "png", png);
-    var result = ServiceRoundTrip.translate(server, "note.png", png.toByteArray(), Map.of());
+    var result = ServiceRoundTrip.translate(server, "note.png", png.toByteArray(), Map.of("output", "docx"));
     assertTrue(result.getHeader("Content-Disposition").contains("note.es.docx"), result.getHeader("Content-Disposition"));
     List<String> paragraphs = docxParagraphs(result.body().getBytes());
     assertEquals(List.of("[es] The garden is green today."), paragraphs);
