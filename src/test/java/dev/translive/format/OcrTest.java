@@ -62,6 +62,23 @@ class OcrTest {
     return image;
   }
 
+  /** A PDF of page images (no text layer), one per text. */
+  static ByteArrayOutputStream scannedPdf(String... pageTexts) throws Exception {
+    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+    try (PDDocument document = new PDDocument()) {
+      for (String text : pageTexts) {
+        PDPage page = new PDPage();
+        document.addPage(page);
+        var image = LosslessFactory.createFromImage(document, scan(text));
+        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+          content.drawImage(image, 36, 600, 540, 540f * image.getHeight() / image.getWidth());
+        }
+      }
+      document.save(pdf);
+    }
+    return pdf;
+  }
+
   private static List<String> docxParagraphs(byte[] docx) throws Exception {
     try (XWPFDocument document = new XWPFDocument(new ByteArrayInputStream(docx))) {
       return document.getParagraphs().stream().map(XWPFParagraph::getText).toList();
@@ -92,18 +109,7 @@ class OcrTest {
 
   @Test
   void scannedPdfIsRecognisedPageByPage() throws Exception {
-    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
-    try (PDDocument document = new PDDocument()) {
-      for (String text : List.of("The first page talks about trees.", "The second page talks about water.")) {
-        PDPage page = new PDPage();
-        document.addPage(page);
-        var image = LosslessFactory.createFromImage(document, scan(text));
-        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-          content.drawImage(image, 36, 600, 540, 540f * image.getHeight() / image.getWidth());
-        }
-      }
-      document.save(pdf);
-    }
+    ByteArrayOutputStream pdf = scannedPdf("The first page talks about trees.", "The second page talks about water.");
     var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of("output", "docx"));
     try (XWPFDocument document = new XWPFDocument(new ByteArrayInputStream(result.body().getBytes()))) {
       List<XWPFParagraph> paragraphs = document.getParagraphs();
@@ -116,18 +122,7 @@ class OcrTest {
   /** The default for a scan: the same pages and page images, each translation drawn over its scanned words. */
   @Test
   void scannedPdfComesBackAsPdfWithTheTranslationOverEachPage(@TempDir Path dir) throws Exception {
-    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
-    try (PDDocument document = new PDDocument()) {
-      for (String text : List.of("The first page talks about trees.", "The second page talks about water.")) {
-        PDPage page = new PDPage();
-        document.addPage(page);
-        var image = LosslessFactory.createFromImage(document, scan(text));
-        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-          content.drawImage(image, 36, 600, 540, 540f * image.getHeight() / image.getWidth());
-        }
-      }
-      document.save(pdf);
-    }
+    ByteArrayOutputStream pdf = scannedPdf("The first page talks about trees.", "The second page talks about water.");
     Path source = dir.resolve("scan.pdf");
     java.nio.file.Files.write(source, pdf.toByteArray());
     var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of());
@@ -144,17 +139,7 @@ class OcrTest {
   @Test
   void recognitionReportsEachPage(@TempDir Path dir) throws Exception {
     Path source = dir.resolve("progress-scan.pdf");
-    try (PDDocument document = new PDDocument()) {
-      for (String text : List.of("Progress is reported for page one.", "Progress is reported for page two.")) {
-        PDPage page = new PDPage();
-        document.addPage(page);
-        var image = LosslessFactory.createFromImage(document, scan(text));
-        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-          content.drawImage(image, 36, 600, 540, 540f * image.getHeight() / image.getWidth());
-        }
-      }
-      document.save(source.toFile());
-    }
+    java.nio.file.Files.write(source, scannedPdf("Progress is reported for page one.", "Progress is reported for page two.").toByteArray());
     List<String> reports = new java.util.ArrayList<>();
     var extraction = new PdfFormat().extract(source, FormatLimits.DEFAULTS, (done, total, description) -> reports.add(
         done + "/" + total + " " + description));
