@@ -61,6 +61,17 @@ public final class ProgressBridge {
     return hub.start().map(v -> new ProgressBridge(hub, group));
   }
 
+  /**
+   * What progress_client.js asks for (by default at GET /api/bridge) instead of repeating the
+   * bridge's path and addresses: {"path", "addresses": {"progress", "queue", "snapshot"}}.
+   */
+  public static JsonObject describe(String path, BridgeOptions options) {
+    return new JsonObject().put("path", path).put("addresses", new JsonObject()
+        .put("progress", options.progressAddress())
+        .put("queue", options.queueAddress())
+        .put("snapshot", options.snapshotAddress()));
+  }
+
   /** Serves progress_client.js and the vendored SockJS and Vert.x event-bus clients from this jar. */
   public static void mountClient(Router router) {
     router.route(CLIENT_PATH + "/*").handler(StaticHandler.create("META-INF/resources/translive-progress")

@@ -59,6 +59,8 @@ public final class ReportApp extends VerticleBase {
     // The polling fallback of progress_client.js reads this when the bridge cannot connect.
     router.get("/api/queue").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(progress.snapshot().toBuffer()));
+    // progress_client.js learns the bridge's path and addresses here.
+    router.get("/api/bridge").handler(ctx -> ctx.json(ProgressBridge.describe("/eventbus", bridgeOptions)));
     ProgressBridge.mountClient(router);
     Future<ProgressBridge> bridge = ProgressBridge.mount(vertx, router, "/eventbus", bridgeOptions,
         new BridgeGroup(BridgeMetrics.none()), ProgressBridge.CLIENT_PATH + "/vendor/sockjs.min.js");
