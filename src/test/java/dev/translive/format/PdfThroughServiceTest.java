@@ -92,6 +92,20 @@ class PdfThroughServiceTest {
     assertTrue(refused.bodyAsJsonObject().getString("message").contains("available: pdf, docx"), refused.bodyAsString());
   }
 
+  /** Services on the bus choose the output with the {@code output} header; the result follows it. */
+  @Test
+  void busSubmissionTakesTheOutputHeader() throws Exception {
+    io.vertx.core.eventbus.DeliveryOptions headers = new io.vertx.core.eventbus.DeliveryOptions()
+        .addHeader("filename", "orchard.pdf").addHeader("output", "docx");
+    io.vertx.core.json.JsonObject reply = server.vertx.eventBus().<io.vertx.core.json.JsonObject>request(
+        "translive.tasks.submit", io.vertx.core.buffer.Buffer.buffer(twoPages()), headers).await(30, TimeUnit.SECONDS).body();
+    io.vertx.core.json.JsonObject done = server.awaitFinished(reply.getString("task_id")).await(60, TimeUnit.SECONDS);
+    assertEquals("completed", done.getString("status"), done.encode());
+    var result = server.http.get("/api/tasks/" + reply.getString("task_id") + "/result")
+        .putHeader("X-Task-Token", reply.getString("token")).send().await(30, TimeUnit.SECONDS);
+    assertTrue(result.getHeader("Content-Disposition").contains("orchard.es.docx"), result.getHeader("Content-Disposition"));
+  }
+
   /** A real 10,000-page PDF (not just a declared count): refused at upload with the counts. */
   @Test
   void tenThousandPagePdfIsA413() throws Exception {
