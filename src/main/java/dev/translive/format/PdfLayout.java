@@ -105,8 +105,11 @@ final class PdfLayout {
   }
 
   private static PDDocument load(Path source) throws IOException {
-    return Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
+    PDDocument document = Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
         IOUtils.createTempFileOnlyStreamCache());
+    // A PDF with only an owner password opens without one; its translation is saved unencrypted.
+    document.setAllSecurityToBeRemoved(true);
+    return document;
   }
 
   /** Replaces the page's content with the same content minus the text-showing operators. */

@@ -59,17 +59,25 @@ public final class PdfBench {
         .info("layout: heap per added page (peak growth from " + small.pages + " to " + pages + " pages)",
             Math.max(0, full.peakHeap - small.peakHeap) / 1024.0 / Math.max(1, pages - small.pages), "KB");
 
+    List<String> labels = new java.util.ArrayList<>(List.of("layout read", "layout write"));
+    List<Double> perPage = new java.util.ArrayList<>(List.of(full.extractSeconds / pages, full.writeSeconds / pages));
     if (ocrPages > 0) {
       Run scan = run(pdf, scanPdf(work.resolve("scan.pdf"), ocrPages), work, "scan");
+      labels.addAll(List.of("OCR recognise", "OCR write"));
+      perPage.addAll(List.of(scan.extractSeconds / ocrPages, scan.writeSeconds / ocrPages));
       print("ocr", scan);
       result.info("ocr: recognise, s/page (" + ocrPages + " pages)", scan.extractSeconds / ocrPages, "s")
           .info("ocr: write translated PDF, s/page", scan.writeSeconds / ocrPages, "s")
           .info("ocr: peak heap above baseline, " + ocrPages + " pages", mb(scan.peakHeap), "MB");
 
     }
+    result.chart(Svg.bars("Seconds per page", "s", labels, perPage.stream().mapToDouble(Double::doubleValue).toArray(), null));
     result.note("Heap: the JVM's heap pools' peak usage during the run minus the live heap before it (after a GC); "
         + "a peak that stays flat from the small to the full document means memory is bounded per page.");
     result.write();
+    try (var files = Files.walk(work)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   record Run(int pages, double extractSeconds, double writeSeconds, long peakHeap) {}

@@ -209,6 +209,26 @@ class PdfLayoutTest {
     assertTrue(pdftotext(target, 1).contains("花园报告"), pdftotext(target, 1));
   }
 
+  /** A PDF with only an owner password (opens without one) is translated; the result is not encrypted. */
+  @Test
+  void pdfWithOnlyAnOwnerPasswordIsTranslated() throws Exception {
+    Path source = report();
+    try (PDDocument document = Loader.loadPDF(source.toFile())) {
+      var policy = new org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy("owner", "",
+          new org.apache.pdfbox.pdmodel.encryption.AccessPermission());
+      policy.setEncryptionKeyLength(128);
+      document.protect(policy);
+      document.save(dir.resolve("locked.pdf").toFile());
+    }
+    var extraction = format.extract(dir.resolve("locked.pdf"));
+    Path target = dir.resolve("locked.out.pdf");
+    extraction.write(marked(extraction.segments()), target, false);
+    try (PDDocument out = Loader.loadPDF(target.toFile())) {
+      assertFalse(out.isEncrypted());
+    }
+    assertTrue(pdftotext(target, 1).contains("GARDENZ REPORTZ"));
+  }
+
   /** pandoc (md to html) and Chromium's PDF printer (Skia/PDF): a PDF made by other tools. */
   @Test
   void pdfPrintedByChromiumFromPandocHtmlIsTranslatedInPlace() throws Exception {
