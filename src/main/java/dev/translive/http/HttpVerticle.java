@@ -154,8 +154,8 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(config.http().port())
         .setPerMessageWebSocketCompressionSupported(config.bridgeCompression())
         .setPerFrameWebSocketCompressionSupported(config.bridgeCompression())
-        .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes())
+        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameBytes())
+        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameBytes())
         // A connection with no traffic either way for this long is closed (the bridge heartbeats more often).
         .setIdleTimeout(edge.idleTimeoutSeconds())
         // Without h2c detection the connection handler runs at accept, so the header timer starts then.
@@ -232,10 +232,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (bridge != null) {
-      bridge.close();
-    }
-    return Future.succeededFuture();
+    return bridge == null ? Future.succeededFuture() : bridge.close();
   }
 
   /**

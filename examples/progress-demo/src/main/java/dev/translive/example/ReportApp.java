@@ -25,6 +25,7 @@ import java.util.List;
 public final class ReportApp extends VerticleBase {
   private final int port;
   private final BridgeOptions bridgeOptions;
+  private ProgressBridge bridge;
   private final long stepMs;
   private final ArrayDeque<Job> waiting = new ArrayDeque<>();
   private ProgressBroadcaster progress;
@@ -40,7 +41,7 @@ public final class ReportApp extends VerticleBase {
   }
 
   public static void main(String[] args) {
-    Vertx.vertx().deployVerticle(new ReportApp(8090, BridgeOptions.defaults(), 500))
+    Vertx.vertx().deployVerticle(new ReportApp(8090, new BridgeOptions(), 500))
         .onSuccess(id -> System.out.println("Report demo on http://127.0.0.1:8090/"));
   }
 
@@ -67,8 +68,17 @@ public final class ReportApp extends VerticleBase {
     router.route().handler(StaticHandler.create("webroot"));
     return progress.start()
         .compose(v -> bridge)
-        .compose(b -> vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1"))
+        .compose(b -> {
+          this.bridge = b;
+          return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
+        })
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    // The bridge's and the broadcaster's consumers go with the verticle.
+    return Future.all(bridge == null ? Future.succeededFuture() : bridge.close(), progress.stop());
   }
 
   public int actualPort() {
