@@ -391,7 +391,8 @@ public final class HttpVerticle extends VerticleBase {
     List<Submission.Upload> received = new ArrayList<>();
     for (FileUpload upload : uploads) {
       received.add(new Submission.Upload(new TaskIntake.Request(upload.fileName(), form.get("source_lang"),
-          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client),
+          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client,
+          form.get("output")),
           Path.of(upload.uploadedFileName())));
     }
     Submission submission = new Submission(vertx, intake, files);

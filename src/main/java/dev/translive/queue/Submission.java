@@ -110,7 +110,7 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.error("content_base64 is not valid base64"));
       }
       headers = MultiMap.caseInsensitiveMultiMap();
-      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client"}) {
+      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client", "output"}) {
         if (json.getValue(key) != null) {
           headers.add(key, String.valueOf(json.getValue(key)));
         }
@@ -133,7 +133,8 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
     }
     TaskIntake.Request request = new TaskIntake.Request(filename, headers.get("source_lang"), headers.get("target_lang"),
         headers.get("engine"), Boolean.parseBoolean(headers.get("bilingual")),
-        headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"));
+        headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"),
+        headers.get("output"));
     Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
     return vertx.fileSystem().writeFile(temp.toString(), body).map(v -> new Upload(request, temp));
   }

@@ -17,8 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -52,8 +52,16 @@ public final class TaskIntake {
     this.defaultTargetLang = defaultTargetLang;
   }
 
-  /** The options a client chose for an upload. */
-  public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {}
+  /**
+   * The options a client chose for an upload; {@code output} is the result's extension where a
+   * format offers more than one (pdf or docx for a PDF), null for the format's default.
+   */
+  public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
+      String output) {
+    public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {
+      this(filename, sourceLang, targetLang, engine, bilingual, client, null);
+    }
+  }
 
   /** Validates and stores {@code uploaded} (which this call moves or deletes). */
   public Future<TaskSpec> accept(Request request, Path uploaded) {
@@ -92,11 +100,10 @@ public final class TaskIntake {
   }
 
   /** An upload that passed every check, read once. */
-  private record Checked(String filename, String ext, String source, String target, TranslationEngine engine,
-      DocumentFormat format, int segments, Deduplication dedup, Request request) {
+  private record Checked(String filename, String ext, String outputExt, String source, String target,
+      TranslationEngine engine, DocumentFormat format, int segments, Deduplication dedup, Request request) {
     TaskSpec spec(String taskId, Path stored, Path result) {
       double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
-      String outputExt = format.outputExtension(ext);
       return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
           segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(),
           dedup.characters());
@@ -108,7 +115,7 @@ public final class TaskIntake {
     String taskId = "t-" + HexFormat.of().formatHex(randomBytes(12));
     Path stored = uploadsDir.resolve(taskId + "." + checked.ext());
     moveDurably(uploaded, stored);
-    Path result = resultsDir.resolve(taskId + "." + checked.format().outputExtension(checked.ext()));
+    Path result = resultsDir.resolve(taskId + "." + checked.outputExt());
     return checked.spec(taskId, stored, result);
   }
 
@@ -124,6 +131,7 @@ public final class TaskIntake {
       throw ErrorCode.BAD_REQUEST.error("'" + filename + "' is empty");
     }
     DocumentFormat format = formats.forFile(filename, uploaded);
+    String outputExt = output(format, FormatRegistry.extension(filename), request.output());
     int segments;
     Deduplication dedup;
     try {
@@ -137,7 +145,22 @@ public final class TaskIntake {
     if (segments == 0) {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");
     }
-    return new Checked(filename, FormatRegistry.extension(filename), source, target, engine, format, segments, dedup, request);
+    return new Checked(filename, FormatRegistry.extension(filename), outputExt, source, target, engine, format, segments, dedup,
+        request);
+  }
+
+  /** The requested output if the format offers it, else its default; a 400 names what it offers. */
+  private static String output(DocumentFormat format, String ext, String requested) {
+    List<String> offered = format.outputExtensions(ext);
+    if (requested == null || requested.isBlank()) {
+      return offered.get(0);
+    }
+    String wanted = requested.trim().toLowerCase(Locale.ROOT);
+    if (!offered.contains(wanted)) {
+      throw ErrorCode.BAD_REQUEST.error("output '" + requested.strip() + "' is not available for ." + ext + " files; "
+          + "available: " + String.join(", ", offered));
+    }
+    return wanted;
   }
 
   private String language(String requested, String fallback, String field) {

@@ -121,7 +121,7 @@ final class TaskRun {
     TranslationEngine engine = services.engines().get(spec.engine());
     Store.TranslationKey key = new Store.TranslationKey(engine.id(), engine.model(), spec.sourceLang(), spec.targetLang());
     return guarded(services.files().upload(spec))
-        .compose(upload -> guarded(services.vertx().executeBlocking(() -> format.extract(upload), false)))
+        .compose(upload -> guarded(services.vertx().executeBlocking(() -> format.extract(upload, extracting()), false)))
         .compose(extraction -> recall(key, extraction))
         .compose(plan -> translate(engine, key, plan).map(unique -> new Translated(plan.extraction(), plan.dedup().expand(unique))))
         .compose(translated -> {
@@ -132,6 +132,12 @@ final class TaskRun {
           }, false));
         })
         .compose(v -> services.files().shareResult(spec));
+  }
+
+  /** Progress inside the extracting stage (text recognition, page by page), published from this task's context. */
+  private DocumentFormat.Progress extracting() {
+    io.vertx.core.Context context = services.vertx().getOrCreateContext();
+    return (done, total, description) -> context.runOnContext(v -> progress(0.05 * done / Math.max(1, total), description));
   }
 
   /** Deduplicates and looks every unique segment up in the translation memory. */
