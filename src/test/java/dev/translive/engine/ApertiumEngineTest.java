@@ -86,14 +86,12 @@ class ApertiumEngineTest {
     // A "pair" whose pipeline reads everything and never answers, like a hung lt-proc.
     java.nio.file.Files.writeString(modes.resolve("eng-spa.mode"), "cat > /dev/null");
     ApertiumEngine engine = new ApertiumEngine(vertx, new JsonObject().put("modesDir", modes.toString()).put("batchTimeoutMs", 500));
-    long started = System.currentTimeMillis();
     try {
       engine.translate(List.of("Hello."), "en", "es").await(10, TimeUnit.SECONDS);
       throw new AssertionError("a hung pipeline answered");
     } catch (Exception e) {
       assertTrue(e.getMessage().contains("no answer within 0.5 s"), e.getMessage());
     }
-    assertTrue(System.currentTimeMillis() - started < 5000, "failed fast");
     engine.close();
   }
 }

@@ -98,15 +98,12 @@ class OpenAiEngineTest {
     backend = FakeHttpBackend.start(vertx, (b, req, body, n) -> b.vertx.setTimer(latencyMs, id -> answer(b, req, body, false)));
     engine(vertx, new JsonObject().put("batchSize", 10).put("maxConcurrency", 4));
 
-    long start = System.nanoTime();
     List<String> output = await(engine.translate(segments(80), "en", "es"));
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
     assertEquals(80, output.size());
     assertEquals(8, backend.requests.get());
+    // Four at once at the backend's busiest moment, never more: the overlap is the speed-up.
     assertEquals(4, backend.maxActive.get());
-    // 80 / (10 x 4) x 200 ms = 400 ms; one request at a time would take 1600 ms.
-    assertTrue(elapsedMs >= 2 * latencyMs && elapsedMs < 4 * latencyMs + 500, "took " + elapsedMs + " ms");
   }
 
   @Test

@@ -225,11 +225,8 @@ class DocxFormatTest {
       zip.closeEntry();
     }
     assertTrue(Files.size(bomb) < 10L << 20);
-    long start = System.nanoTime();
     FormatException e = assertThrows(FormatException.class, () -> format.extract(bomb));
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(e.getMessage().contains("possible zip bomb"), e.getMessage());
-    assertTrue(millis < 2_000, "took " + millis + " ms");
   }
 
   @Test
