@@ -1,17 +1,8 @@
 package dev.translive.engine;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-
 /** Registers {@link ApertiumApyEngine} with the ServiceLoader. */
-public final class ApertiumApyProvider implements EngineProvider {
-  @Override
-  public String id() {
-    return ApertiumApyEngine.ID;
-  }
-
-  @Override
-  public TranslationEngine create(Vertx vertx, JsonObject settings) {
-    return new ApertiumApyEngine(vertx, settings);
+public final class ApertiumApyProvider extends SimpleProvider {
+  public ApertiumApyProvider() {
+    super(ApertiumApyEngine.ID, ApertiumApyEngine::new);
   }
 }

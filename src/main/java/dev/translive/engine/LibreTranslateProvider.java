@@ -1,17 +1,8 @@
 package dev.translive.engine;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-
 /** Registers {@link LibreTranslateEngine} with the ServiceLoader. */
-public final class LibreTranslateProvider implements EngineProvider {
-  @Override
-  public String id() {
-    return LibreTranslateEngine.ID;
-  }
-
-  @Override
-  public TranslationEngine create(Vertx vertx, JsonObject settings) {
-    return new LibreTranslateEngine(vertx, settings);
+public final class LibreTranslateProvider extends SimpleProvider {
+  public LibreTranslateProvider() {
+    super(LibreTranslateEngine.ID, LibreTranslateEngine::new);
   }
 }
