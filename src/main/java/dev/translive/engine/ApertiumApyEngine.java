@@ -23,16 +23,14 @@ public final class ApertiumApyEngine extends AbstractHttpEngine {
   private static final long PAIR_LIST_RETRY_MS = 30_000;
 
   private final String url;
-  private final int batchSize;
   private final RemotePairList pairs;
   /** ISO pair → APy "langpair" as listed by the server (keeps variants such as eng_US). */
   private volatile Map<LanguagePair, String> apertiumPairs = Map.of();
 
   public ApertiumApyEngine(Vertx vertx, JsonObject rawSettings) {
-    super(vertx, ID, rawSettings, 4, 30_000, null);
+    super(vertx, ID, rawSettings, 4, 30_000, 8, null);
     String configured = settings.string("url");
     this.url = configured == null ? null : configured.replaceAll("/+$", "");
-    this.batchSize = settings.integer("batchSize", 8, 1);
     this.pairs = new RemotePairList(ID, this::fetchPairs, List.of(), PAIR_LIST_RETRY_MS);
   }
 
@@ -49,11 +47,6 @@ public final class ApertiumApyEngine extends AbstractHttpEngine {
   @Override
   public List<LanguagePair> languagePairs() {
     return available() ? pairs.current() : List.of();
-  }
-
-  @Override
-  public int batchSize() {
-    return batchSize;
   }
 
   @Override

@@ -17,60 +17,41 @@ import java.util.stream.Stream;
  * Real offline translation with the Apertium command-line pipelines, one long-running process per
  * language pair, started on first use.
  */
-public final class ApertiumEngine implements TranslationEngine {
+public final class ApertiumEngine extends AbstractEngine {
+  public static final String ID = "apertium";
   private final Vertx vertx;
   private final Path modesDir;
-  private final int batchSize;
   private final long batchTimeoutMs;
-  private final List<LanguagePair> pairs;
   /** Looked up once: /health and /api/engines ask on the event loop, where a PATH scan does not belong. */
   private final boolean installed;
   private final Map<LanguagePair, Future<ApertiumPipeline>> pipelines = new ConcurrentHashMap<>();
 
   public ApertiumEngine(Vertx vertx, JsonObject settings) {
+    super(ID, settings.getInteger("batchSize", 50), installedPairs(modesDir(settings)));
     this.vertx = vertx;
-    this.modesDir = Path.of(settings.getString("modesDir", "/usr/share/apertium/modes"));
-    this.batchSize = settings.getInteger("batchSize", 50);
+    this.modesDir = modesDir(settings);
     this.batchTimeoutMs = settings.getLong("batchTimeoutMs", 60_000L);
-    this.pairs = installedPairs(modesDir);
     this.installed = onPath("lt-proc");
   }
 
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String id() {
-      return "apertium";
-    }
-
-    @Override
-    public TranslationEngine create(Vertx vertx, JsonObject settings) {
-      return new ApertiumEngine(vertx, settings);
-    }
+  private static Path modesDir(JsonObject settings) {
+    return Path.of(settings.getString("modesDir", "/usr/share/apertium/modes"));
   }
 
-  @Override
-  public String id() {
-    return "apertium";
+  public static final class Provider extends SimpleProvider {
+    public Provider() {
+      super(ID, ApertiumEngine::new);
+    }
   }
 
   @Override
   public boolean available() {
-    return !pairs.isEmpty() && installed;
+    return !languagePairs().isEmpty() && installed;
   }
 
   @Override
   public String unavailableReason() {
     return "Apertium is not installed (apt-get install apertium apertium-eng-spa)";
-  }
-
-  @Override
-  public List<LanguagePair> languagePairs() {
-    return pairs;
-  }
-
-  @Override
-  public int batchSize() {
-    return batchSize;
   }
 
   /** Segments are pipelined through the one process, so a second batch in flight keeps it busy. */
@@ -88,7 +69,7 @@ public final class ApertiumEngine implements TranslationEngine {
   public Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang) {
     Context context = vertx.getOrCreateContext();
     LanguagePair pair = new LanguagePair(sourceLang, targetLang);
-    if (!pairs.contains(pair)) {
+    if (!languagePairs().contains(pair)) {
       return Future.failedFuture("Apertium has no " + pair + " pair installed");
     }
     return pipeline(pair).compose(p -> p.translate(context, segments, batchTimeoutMs));

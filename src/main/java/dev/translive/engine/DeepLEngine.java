@@ -21,16 +21,11 @@ public final class DeepLEngine extends AbstractHttpEngine {
 
   private final String apiKey;
   private final String endpoint;
-  private final int batchSize;
-  private final List<LanguagePair> pairs;
 
   public DeepLEngine(Vertx vertx, JsonObject rawSettings) {
-    super(vertx, ID, rawSettings, 2, 30_000, "apiKey");
+    super(vertx, ID, rawSettings, 2, 30_000, MAX_TEXTS_PER_REQUEST, "apiKey");
     this.apiKey = settings.string("apiKey");
     this.endpoint = endpointFor(settings.string("url"), apiKey);
-    this.batchSize = Math.min(MAX_TEXTS_PER_REQUEST, settings.integer("batchSize", MAX_TEXTS_PER_REQUEST, 1));
-    List<String> languages = settings.stringList("languages");
-    this.pairs = CommonLanguages.allPairs(languages == null ? CommonLanguages.CODES : languages);
   }
 
   /** Free-plan keys end in ":fx" and only work on the free host. */
@@ -47,18 +42,8 @@ public final class DeepLEngine extends AbstractHttpEngine {
   }
 
   @Override
-  public List<LanguagePair> languagePairs() {
-    return pairs;
-  }
-
-  @Override
   public int batchSize() {
-    return batchSize;
-  }
-
-  @Override
-  protected int requestChunkSize() {
-    return batchSize;
+    return Math.min(MAX_TEXTS_PER_REQUEST, super.batchSize());
   }
 
   @Override

@@ -3,69 +3,41 @@ package dev.translive.engine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Needs nothing installed: returns clearly marked pseudo-translations ("[es] text") at a fixed pace
  * of {@code delayMs} per segment, so the queue and live progress can be seen and tested anywhere.
  */
-public final class DemoEngine implements TranslationEngine {
+public final class DemoEngine extends AbstractEngine {
+  public static final String ID = "demo";
   private static final List<String> LANGUAGES = List.of("en", "es", "fr", "de", "it", "pt", "zh", "ja");
   private final Vertx vertx;
   private final long delayMs;
-  private final int batchSize;
   private final boolean advertisePace;
-  private final List<LanguagePair> pairs;
 
   public DemoEngine(Vertx vertx, JsonObject settings) {
-    this.vertx = vertx;
-    this.delayMs = settings.getLong("delayMs", 50L);
     // Small batches at a slow pace keep progress visible; large ones at zero delay keep tests fast.
-    this.batchSize = settings.getInteger("batchSize", delayMs >= 20 ? 1 : 50);
+    super(ID, settings.getInteger("batchSize", delayMs(settings) >= 20 ? 1 : 50), CommonLanguages.allPairs(LANGUAGES));
+    this.vertx = vertx;
+    this.delayMs = delayMs(settings);
     // Off, the queue has to learn the pace like it would for an unknown backend (used by the ETA tests).
     this.advertisePace = settings.getBoolean("advertisePace", true);
-    List<LanguagePair> all = new ArrayList<>();
-    for (String s : LANGUAGES) {
-      for (String t : LANGUAGES) {
-        if (!s.equals(t)) {
-          all.add(new LanguagePair(s, t));
-        }
-      }
-    }
-    this.pairs = List.copyOf(all);
   }
 
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String id() {
-      return "demo";
-    }
-
-    @Override
-    public TranslationEngine create(Vertx vertx, JsonObject settings) {
-      return new DemoEngine(vertx, settings);
-    }
+  private static long delayMs(JsonObject settings) {
+    return settings.getLong("delayMs", 50L);
   }
 
-  @Override
-  public String id() {
-    return "demo";
+  public static final class Provider extends SimpleProvider {
+    public Provider() {
+      super(ID, DemoEngine::new);
+    }
   }
 
   @Override
   public boolean available() {
     return true;
-  }
-
-  @Override
-  public List<LanguagePair> languagePairs() {
-    return pairs;
-  }
-
-  @Override
-  public int batchSize() {
-    return batchSize;
   }
 
   @Override
@@ -75,7 +47,7 @@ public final class DemoEngine implements TranslationEngine {
 
   @Override
   public JsonObject describe() {
-    return TranslationEngine.super.describe().put("demo", true)
+    return super.describe().put("demo", true)
         .put("description", "pseudo-translation for trying Translive out; install Apertium for real translation");
   }
 

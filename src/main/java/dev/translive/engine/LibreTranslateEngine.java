@@ -23,15 +23,13 @@ public final class LibreTranslateEngine extends AbstractHttpEngine {
 
   private final String url;
   private final String apiKey;
-  private final int batchSize;
   private final RemotePairList pairs;
 
   public LibreTranslateEngine(Vertx vertx, JsonObject rawSettings) {
-    super(vertx, ID, rawSettings, 2, 30_000, "apiKey");
+    super(vertx, ID, rawSettings, 2, 30_000, 20, "apiKey");
     String configured = settings.string("url");
     this.url = configured == null ? null : configured.replaceAll("/+$", "");
     this.apiKey = settings.string("apiKey");
-    this.batchSize = settings.integer("batchSize", 20, 1);
     this.pairs = new RemotePairList(ID, this::fetchPairs, CommonLanguages.allPairs(CommonLanguages.CODES),
         PAIR_LIST_RETRY_MS);
   }
@@ -50,16 +48,6 @@ public final class LibreTranslateEngine extends AbstractHttpEngine {
   @Override
   public List<LanguagePair> languagePairs() {
     return available() ? pairs.current() : List.of();
-  }
-
-  @Override
-  public int batchSize() {
-    return batchSize;
-  }
-
-  @Override
-  protected int requestChunkSize() {
-    return batchSize;
   }
 
   @Override

@@ -37,23 +37,18 @@ public final class OpenAiEngine extends AbstractHttpEngine {
   private final String model;
   private final String apiKey;
   private final double temperature;
-  private final int batchSize;
   private final JsonObject glossary;
-  private final List<LanguagePair> pairs;
 
   public OpenAiEngine(Vertx vertx, JsonObject rawSettings) {
     // No request rate limit by default: self-hosted servers are bounded by maxConcurrency, and hosted
     // APIs answer 429 with Retry-After, which the retries honour; 10 a second would throttle batching.
-    super(vertx, ID, rawSettings, 4, 0, 60_000, "apiKey");
+    super(vertx, ID, rawSettings, 4, 0, 60_000, 20, "apiKey");
     String url = settings.string("baseUrl");
     this.baseUrl = url == null ? null : url.replaceAll("/+$", "");
     this.model = settings.string("model");
     this.apiKey = settings.string("apiKey");
     this.temperature = settings.decimal("temperature", 0.2, 0, 2);
-    this.batchSize = settings.integer("batchSize", 20, 1);
     this.glossary = settings.object("glossary");
-    List<String> languages = settings.stringList("languages");
-    this.pairs = CommonLanguages.allPairs(languages == null ? CommonLanguages.CODES : languages);
   }
 
   @Override
@@ -64,21 +59,6 @@ public final class OpenAiEngine extends AbstractHttpEngine {
   @Override
   protected String missingSettings() {
     return baseUrl == null || model == null ? "set TRANSLIVE_OPENAI_BASE_URL and TRANSLIVE_OPENAI_MODEL" : null;
-  }
-
-  @Override
-  public List<LanguagePair> languagePairs() {
-    return pairs;
-  }
-
-  @Override
-  public int batchSize() {
-    return batchSize;
-  }
-
-  @Override
-  protected int requestChunkSize() {
-    return batchSize;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.translive.engine.http;
 
-import dev.translive.engine.TranslationEngine;
+import dev.translive.engine.AbstractEngine;
+import dev.translive.engine.CommonLanguages;
+import dev.translive.engine.LanguagePair;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,46 +11,61 @@ import java.util.List;
 
 /**
  * Common ground of the remote engines: settings, availability, the shared {@link HttpEngineSupport},
- * blank-segment pass-through and splitting a call into request-sized chunks that run in parallel
- * under the throttle.
+ * the batch size and configured pairs, blank-segment pass-through and splitting a call into
+ * request-sized chunks that run in parallel under the throttle.
  */
-public abstract class AbstractHttpEngine implements TranslationEngine {
+public abstract class AbstractHttpEngine extends AbstractEngine {
   protected final Vertx vertx;
   protected final SettingsReader settings;
   protected final HttpEngineSettings http;
   protected final HttpEngineSupport support;
-  private final String id;
 
   /**
    * @param secretKey the settings key holding a credential (scrubbed from messages), or null
    */
   protected AbstractHttpEngine(Vertx vertx, String id, JsonObject rawSettings, int defaultConcurrency,
-      long defaultTimeoutMs, String secretKey) {
-    this(vertx, id, rawSettings, defaultConcurrency, 10, defaultTimeoutMs, secretKey);
+      long defaultTimeoutMs, int defaultBatchSize, String secretKey) {
+    this(vertx, id, rawSettings, defaultConcurrency, 10, defaultTimeoutMs, defaultBatchSize, secretKey);
   }
 
   /**
    * @param defaultRequestsPerSecond 0 for no rate limit by default (concurrency alone bounds the load)
    */
   protected AbstractHttpEngine(Vertx vertx, String id, JsonObject rawSettings, int defaultConcurrency,
-      double defaultRequestsPerSecond, long defaultTimeoutMs, String secretKey) {
+      double defaultRequestsPerSecond, long defaultTimeoutMs, int defaultBatchSize, String secretKey) {
+    this(vertx, new SettingsReader(id, rawSettings), id, defaultConcurrency, defaultRequestsPerSecond,
+        defaultTimeoutMs, defaultBatchSize, secretKey);
+  }
+
+  // The reader is made before the super call because batch size and pairs are settings too.
+  private AbstractHttpEngine(Vertx vertx, SettingsReader settings, String id, int defaultConcurrency,
+      double defaultRequestsPerSecond, long defaultTimeoutMs, int defaultBatchSize, String secretKey) {
+    this(vertx, settings, HttpEngineSettings.read(settings, defaultConcurrency, defaultRequestsPerSecond,
+        defaultTimeoutMs), id, defaultBatchSize, secretKey);
+  }
+
+  private AbstractHttpEngine(Vertx vertx, SettingsReader settings, HttpEngineSettings http, String id,
+      int defaultBatchSize, String secretKey) {
+    super(id, settings.integer("batchSize", defaultBatchSize, 1), configuredPairs(settings));
     this.vertx = vertx;
-    this.id = id;
-    this.settings = new SettingsReader(id, rawSettings);
-    this.http = HttpEngineSettings.read(settings, defaultConcurrency, defaultRequestsPerSecond, defaultTimeoutMs);
+    this.settings = settings;
+    this.http = http;
     this.support = new HttpEngineSupport(vertx, id, http, secretKey == null ? null : settings.string(secretKey));
   }
 
-  @Override
-  public final String id() {
-    return id;
+  /** The "languages" setting paired every way, or the common languages; engines that ask the server override. */
+  private static List<LanguagePair> configuredPairs(SettingsReader settings) {
+    List<String> languages = settings.stringList("languages");
+    return CommonLanguages.allPairs(languages == null ? CommonLanguages.CODES : languages);
   }
 
   /** Why required settings are missing ("set TRANSLIVE_..."), or null when they are all present. */
   protected abstract String missingSettings();
 
-  /** Segments sent in one HTTP request. */
-  protected abstract int requestChunkSize();
+  /** Segments sent in one HTTP request; by default a whole batch. */
+  protected int requestChunkSize() {
+    return batchSize();
+  }
 
   /** Translates one request-sized chunk of non-blank segments; same size and order. */
   protected abstract Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang);
@@ -76,7 +93,7 @@ public abstract class AbstractHttpEngine implements TranslationEngine {
   @Override
   public Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang) {
     if (!available()) {
-      return Future.failedFuture(new EngineHttpException(id + " is not available: " + unavailableReason(), false));
+      return Future.failedFuture(new EngineHttpException(id() + " is not available: " + unavailableReason(), false));
     }
     // Blank segments need no backend round trip and confuse some backends; they come back as they went.
     List<Integer> positions = new ArrayList<>();
@@ -111,7 +128,7 @@ public abstract class AbstractHttpEngine implements TranslationEngine {
       chunks.add(translateChunk(chunk, sourceLang, targetLang).compose(out -> out.size() == chunk.size()
           ? Future.succeededFuture(out)
           : Future.failedFuture(new EngineHttpException(
-              id + ": backend returned " + out.size() + " translations for " + chunk.size() + " segments", false))));
+              id() + ": backend returned " + out.size() + " translations for " + chunk.size() + " segments", false))));
     }
     return Future.all(chunks).map(done -> {
       List<String> all = new ArrayList<>(texts.size());
@@ -128,6 +145,6 @@ public abstract class AbstractHttpEngine implements TranslationEngine {
   @Override
   public String toString() {
     // Deliberately settings-free: they may hold credentials.
-    return getClass().getSimpleName() + "[" + id + (model().isEmpty() ? "" : ", " + model()) + "]";
+    return getClass().getSimpleName() + "[" + id() + (model().isEmpty() ? "" : ", " + model()) + "]";
   }
 }
