@@ -8,29 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The deepl engine against a local fake DeepL v2 server. */
-@ExtendWith(VertxExtension.class)
-class DeepLEngineTest {
+class DeepLEngineTest extends EngineAgainstFakeBackend {
   private static final String KEY = "0000-test-key:fx";
-  private FakeHttpBackend backend;
-  private TranslationEngine engine;
-
-  @AfterEach
-  void cleanUp() {
-    if (engine != null) {
-      engine.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
 
   @Test
   void sendsUpToFiftyTextsPerRequestWithTheDeepLHeader(Vertx vertx) {

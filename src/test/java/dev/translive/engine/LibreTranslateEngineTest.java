@@ -8,27 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The libretranslate engine's protocol details against a local fake server. */
-@ExtendWith(VertxExtension.class)
-class LibreTranslateEngineTest {
-  private FakeHttpBackend backend;
-  private TranslationEngine engine;
-
-  @AfterEach
-  void cleanUp() {
-    if (engine != null) {
-      engine.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+class LibreTranslateEngineTest extends EngineAgainstFakeBackend {
 
   @Test
   void translatesArraysAndListsPairsFromTheServer(Vertx vertx) {

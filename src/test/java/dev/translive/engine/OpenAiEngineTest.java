@@ -12,34 +12,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The openai engine against a local fake chat-completions server. */
-@ExtendWith(VertxExtension.class)
-class OpenAiEngineTest {
+class OpenAiEngineTest extends EngineAgainstFakeBackend {
   private static final Pattern TAGGED = Pattern.compile("<(\\d+)>(.*?)</\\1>", Pattern.DOTALL);
   private static final String KEY = "sk-test-0123456789";
-
-  private FakeHttpBackend backend;
-  private TranslationEngine engine;
-
-  @AfterEach
-  void cleanUp() {
-    if (engine != null) {
-      engine.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
 
   /** Answers like a well-behaved model, optionally dropping the last numbered segment of batches. */
   private static void answer(FakeHttpBackend backend, HttpServerRequest request, Buffer body, boolean dropLast) {
