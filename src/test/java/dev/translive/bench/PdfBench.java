@@ -2,6 +2,7 @@ package dev.translive.bench;
 
 import dev.translive.format.DocumentFormat;
 import dev.translive.format.FormatRegistry;
+import dev.translive.format.TestPdfs;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -123,20 +124,20 @@ public final class PdfBench {
         PDPage page = new PDPage();
         document.addPage(page);
         try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-          text(content, bold, 20, 72, 720, "Chapter " + (p + 1) + ": the garden");
+          TestPdfs.text(content, bold, 20, 72, 720, "Chapter " + (p + 1) + ": the garden");
           float y = 680;
           for (String sentence : SENTENCES) {
             String[] words = (sentence + " " + sentence).split(" ");
             StringBuilder line = new StringBuilder();
             for (String word : words) {
               if (line.length() + word.length() > 80) {
-                text(content, regular, 11, 72, y, line.toString());
+                TestPdfs.text(content, regular, 11, 72, y, line.toString());
                 y -= 14;
                 line.setLength(0);
               }
               line.append(line.length() == 0 ? "" : " ").append(word);
             }
-            text(content, regular, 11, 72, y, line.toString());
+            TestPdfs.text(content, regular, 11, 72, y, line.toString());
             y -= 30;
           }
           content.drawImage(image, 72, y - 100, 120, 80);
@@ -148,15 +149,6 @@ public final class PdfBench {
       document.save(file.toFile());
     }
     return file;
-  }
-
-  private static void text(PDPageContentStream content, PDType1Font font, float size, float x, float y, String text)
-      throws Exception {
-    content.beginText();
-    content.setFont(font, size);
-    content.newLineAtOffset(x, y);
-    content.showText(text);
-    content.endText();
   }
 
   /** One page image per page (150 dpi, letter width), rendered from text, with no text layer. */

@@ -42,9 +42,9 @@ class PdfLayoutTest {
       PDPage first = new PDPage();
       document.addPage(first);
       try (PDPageContentStream content = new PDPageContentStream(document, first)) {
-        line(content, bold, 24, 72, 700, "Garden Report");
-        line(content, regular, 12, 72, 660, "Our garden grew a lot this year, thanks to every");
-        line(content, regular, 12, 72, 646, "volunteer who came on Saturday mornings.");
+        TestPdfs.text(content, bold, 24, 72, 700, "Garden Report");
+        TestPdfs.text(content, regular, 12, 72, 660, "Our garden grew a lot this year, thanks to every");
+        TestPdfs.text(content, regular, 12, 72, 646, "volunteer who came on Saturday mornings.");
         content.drawImage(image, 72, 500, 120, 80);
         content.moveTo(72, 480);
         content.lineTo(540, 480);
@@ -53,10 +53,10 @@ class PdfLayoutTest {
       PDPage second = new PDPage();
       document.addPage(second);
       try (PDPageContentStream content = new PDPageContentStream(document, second)) {
-        line(content, regular, 11, 72, 700, "Left column speaks");
-        line(content, regular, 11, 72, 686, "about the apple trees.");
-        line(content, regular, 11, 320, 700, "Right column speaks");
-        line(content, regular, 11, 320, 686, "about the river banks.");
+        TestPdfs.text(content, regular, 11, 72, 700, "Left column speaks");
+        TestPdfs.text(content, regular, 11, 72, 686, "about the apple trees.");
+        TestPdfs.text(content, regular, 11, 320, 700, "Right column speaks");
+        TestPdfs.text(content, regular, 11, 320, 686, "about the river banks.");
         content.drawImage(image, 72, 400, 60, 40);
         content.drawImage(LosslessFactory.createFromImage(document, new BufferedImage(30, 30, BufferedImage.TYPE_INT_RGB)),
             320, 400, 60, 40);
@@ -64,20 +64,11 @@ class PdfLayoutTest {
       PDPage third = new PDPage();
       document.addPage(third);
       try (PDPageContentStream content = new PDPageContentStream(document, third)) {
-        line(content, regular, 12, 72, 700, "Thank you for reading.");
+        TestPdfs.text(content, regular, 12, 72, 700, "Thank you for reading.");
       }
       document.save(file.toFile());
     }
     return file;
-  }
-
-  private static void line(PDPageContentStream content, PDType1Font font, float size, float x, float y, String text)
-      throws Exception {
-    content.beginText();
-    content.setFont(font, size);
-    content.newLineAtOffset(x, y);
-    content.showText(text);
-    content.endText();
   }
 
   /** Marks each segment's words so no source word is left: "apple" becomes "APPLEZ". */

@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,22 +38,7 @@ class PdfThroughServiceTest {
   }
 
   private static byte[] twoPages() throws Exception {
-    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
-    try (PDDocument document = new PDDocument()) {
-      for (String text : List.of("Apples grow on the first page.", "Rivers flow on the second page.")) {
-        PDPage page = new PDPage();
-        document.addPage(page);
-        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-          content.beginText();
-          content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-          content.newLineAtOffset(72, 700);
-          content.showText(text);
-          content.endText();
-        }
-      }
-      document.save(pdf);
-    }
-    return pdf.toByteArray();
+    return TestPdfs.linePerPage(List.of("Apples grow on the first page.", "Rivers flow on the second page."));
   }
 
   @Test
