@@ -54,16 +54,15 @@ class HtmlFormatTest {
   @Test
   void writesTranslationKeepingCodeScriptsAndWhitespace() throws Exception {
     var extraction = format.extract(page());
-    Path target = dir.resolve("out.html");
-    extraction.write(prefixed(extraction.segments()), target, false);
-    String html = Files.readString(target);
-    assertTrue(html.contains("<title>ES:My page</title>"), html);
-    assertTrue(html.contains("<style>p { color: red; }</style>"), html);
-    assertTrue(html.contains("<script>var greeting = \"Hello\";</script>"), html);
-    assertTrue(html.contains("<p>ES:Hello <b>bold world</b>!</p>"), html);
-    assertTrue(html.contains("<pre>  keep   this  </pre><code>x = 1</code>"), html);
-    assertTrue(html.contains("<p translate=\"no\">Brand</p>"), html);
-    assertTrue(html.contains("<textarea>typed</textarea>"), html);
+    String html = FormatFiles.written(extraction, prefixed(extraction.segments()), dir, "out.html", false);
+    FormatFiles.assertContainsAll(html,
+        "<title>ES:My page</title>",
+        "<style>p { color: red; }</style>",
+        "<script>var greeting = \"Hello\";</script>",
+        "<p>ES:Hello <b>bold world</b>!</p>",
+        "<pre>  keep   this  </pre><code>x = 1</code>",
+        "<p translate=\"no\">Brand</p>",
+        "<textarea>typed</textarea>");
     Document out = Jsoup.parse(html);
     assertEquals("ES:A cat", out.selectFirst("img").attr("alt"));
     assertEquals("ES:Cute", out.selectFirst("img").attr("title"));
@@ -76,9 +75,7 @@ class HtmlFormatTest {
   @Test
   void bilingualAddsOriginalsNextToEachBlock() throws Exception {
     var extraction = format.extract(page());
-    Path target = dir.resolve("bilingual.html");
-    extraction.write(prefixed(extraction.segments()), target, true);
-    String html = Files.readString(target);
+    String html = FormatFiles.written(extraction, prefixed(extraction.segments()), dir, "bilingual.html", true);
     assertTrue(
         html.contains(
             "<p>ES:Hello <b>bold world</b>!</p><p class=\"translive-original\">Hello <b>bold\n   world</b>!</p>"),

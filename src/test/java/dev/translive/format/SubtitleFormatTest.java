@@ -39,27 +39,20 @@ class SubtitleFormatTest {
 
   @Test
   void srtCueTextsAreTranslatedAndEverythingElseKept() throws Exception {
-    Path file = dir.resolve("movie.srt");
-    Files.writeString(file, SRT);
-    var extraction = new SrtFormat().extract(file);
+    var extraction = FormatFiles.extracted(new SrtFormat(), dir, "movie.srt", SRT);
     assertEquals(
         List.of("Hello there!", "How are you?\nFine, thanks.", "Hello there!"), extraction.segments());
 
-    Path target = dir.resolve("out.srt");
-    extraction.write(upperCase(extraction.segments()), target, true);
     assertEquals(SRT.replace("Hello there!", "HELLO THERE!")
             .replace("How are you?\r\nFine, thanks.", "HOW ARE YOU?\r\nFINE, THANKS."),
-        Files.readString(target));
+        FormatFiles.written(extraction, upperCase(extraction.segments()), dir, "out.srt", true));
   }
 
   @Test
   void srtTranslationLinesAreJoinedOrSplitAsTheTranslationSays() throws Exception {
-    Path file = dir.resolve("movie.srt");
-    Files.writeString(file, SRT);
-    var extraction = new SrtFormat().extract(file);
-    Path target = dir.resolve("out.srt");
-    extraction.write(List.of("Hola\n\nallí --> aquí", "¿Qué tal? Bien, gracias.", "Hola"), target, false);
-    String out = Files.readString(target);
+    var extraction = FormatFiles.extracted(new SrtFormat(), dir, "movie.srt", SRT);
+    String out = FormatFiles.written(extraction, List.of("Hola\n\nallí --> aquí", "¿Qué tal? Bien, gracias.", "Hola"),
+        dir, "out.srt", false);
     assertTrue(out.contains("00:00:01,000 --> 00:00:02,500\r\nHola\r\nallí -> aquí\r\n\r\n2\r\n"), out);
     assertTrue(out.contains("00:00:03,000 --> 00:00:05,000\r\n¿Qué tal? Bien, gracias.\r\n\r\n3\r\n"), out);
   }
@@ -67,14 +60,11 @@ class SubtitleFormatTest {
   @Test
   void srtKeepsLegacyEncoding() throws Exception {
     Charset legacy = Charset.forName("windows-1252");
-    Path file = dir.resolve("old.srt");
-    Files.write(file, "1\n00:00:01,000 --> 00:00:02,000\nCafé crème\n".getBytes(legacy));
-    var extraction = new SrtFormat().extract(file);
+    var extraction = FormatFiles.extracted(new SrtFormat(), dir, "old.srt",
+        "1\n00:00:01,000 --> 00:00:02,000\nCafé crème\n".getBytes(legacy));
     assertEquals(List.of("Café crème"), extraction.segments());
-    Path target = dir.resolve("out.srt");
-    extraction.write(List.of("Kaffee mit Sahne – süß"), target, false);
-    assertArrayEquals(
-        "1\n00:00:01,000 --> 00:00:02,000\nKaffee mit Sahne – süß\n".getBytes(legacy), Files.readAllBytes(target));
+    assertArrayEquals("1\n00:00:01,000 --> 00:00:02,000\nKaffee mit Sahne – süß\n".getBytes(legacy),
+        FormatFiles.writtenBytes(extraction, List.of("Kaffee mit Sahne – süß"), dir, "out.srt"));
   }
 
   @Test
@@ -104,15 +94,11 @@ class SubtitleFormatTest {
 
   @Test
   void vttCueTextsAreTranslatedAndHeaderNotesStylesSettingsKept() throws Exception {
-    Path file = dir.resolve("talk.vtt");
-    Files.writeString(file, VTT);
-    var extraction = new VttFormat().extract(file);
+    var extraction = FormatFiles.extracted(new VttFormat(), dir, "talk.vtt", VTT);
     assertEquals(List.of("<v Roger>Welcome back\nto the show", "Goodbye"), extraction.segments());
-    Path target = dir.resolve("out.vtt");
-    extraction.write(List.of("<v Roger>Bienvenidos\nal programa", "Adiós"), target, false);
     assertEquals(
         VTT.replace("Welcome back\nto the show", "Bienvenidos\nal programa").replace("Goodbye", "Adiós"),
-        Files.readString(target));
+        FormatFiles.written(extraction, List.of("<v Roger>Bienvenidos\nal programa", "Adiós"), dir, "out.vtt", false));
   }
 
   @Test

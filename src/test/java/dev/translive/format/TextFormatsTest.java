@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,56 +40,46 @@ class TextFormatsTest {
         |------|-------|
         | cats | many |
         """;
-    Path source = dir.resolve("guide.md");
-    Files.writeString(source, md);
-    DocumentFormat.Extraction extraction = new MarkdownFormat().extract(source);
+    DocumentFormat.Extraction extraction = FormatFiles.extracted(new MarkdownFormat(), dir, "guide.md", md);
     // A sentence with inline code or a link is one segment; the markup travels as numbered tags.
     assertEquals(List.of("Install the tool", "Run <x1/> before you start.", "See <g1>the manual</g1> for details.",
         "first item", "quoted text", "Name", "Value", "cats", "many"), extraction.segments());
-    Path out = dir.resolve("guide.es.md");
-    extraction.write(upper(extraction.segments()), out, false);
-    String written = Files.readString(out);
+    String written = FormatFiles.written(extraction, upper(extraction.segments()), dir, "guide.es.md", false);
     assertTrue(written.startsWith("---\ntitle: Guide\n---\n# ES(Install the tool)\n"), written);
-    assertTrue(written.contains("ES(Run `make build` before you start.)"), written);
-    assertTrue(written.contains("ES(See [the manual](https://example.com/manual) for details.)"), written);
-    assertTrue(written.contains("```bash\necho \"do not translate\"\n```\n"), written);
-    assertTrue(written.contains("\n    indented code stays\n"), written);
-    assertTrue(written.contains("- ES(first item)\n> ES(quoted text)\n"), written);
-    assertTrue(written.contains("|------|-------|\n| ES(cats) | ES(many) |\n"), written);
+    FormatFiles.assertContainsAll(written,
+        "ES(Run `make build` before you start.)",
+        "ES(See [the manual](https://example.com/manual) for details.)",
+        "```bash\necho \"do not translate\"\n```\n",
+        "\n    indented code stays\n",
+        "- ES(first item)\n> ES(quoted text)\n",
+        "|------|-------|\n| ES(cats) | ES(many) |\n");
   }
 
   @Test
   void plainTextKeepsLayoutLineEndingsAndLegacyEncoding() throws Exception {
     Charset latin = Charset.forName("windows-1252");
-    Path source = dir.resolve("notes.txt");
-    Files.write(source, "Café au lait.\r\n\r\n  Indented line.\r\nLast".getBytes(latin));
-    DocumentFormat.Extraction extraction = new PlainTextFormat().extract(source);
+    DocumentFormat.Extraction extraction = FormatFiles.extracted(new PlainTextFormat(), dir, "notes.txt",
+        "Café au lait.\r\n\r\n  Indented line.\r\nLast".getBytes(latin));
     assertEquals(List.of("Café au lait.", "Indented line.", "Last"), extraction.segments());
-    Path out = dir.resolve("notes.es.txt");
-    extraction.write(upper(extraction.segments()), out, false);
-    assertEquals("ES(Café au lait.)\r\n\r\n  ES(Indented line.)\r\nES(Last)", new String(Files.readAllBytes(out), latin));
+    assertEquals("ES(Café au lait.)\r\n\r\n  ES(Indented line.)\r\nES(Last)",
+        new String(FormatFiles.writtenBytes(extraction, upper(extraction.segments()), dir, "notes.es.txt"), latin));
   }
 
   @Test
   void bilingualTextFollowsEachTranslatedParagraphWithTheOriginal() throws Exception {
-    Path source = dir.resolve("b.txt");
-    Files.writeString(source, "One.\n\nTwo.\n");
-    DocumentFormat.Extraction extraction = new PlainTextFormat().extract(source);
-    Path out = dir.resolve("b.es.txt");
-    extraction.write(upper(extraction.segments()), out, true);
-    assertEquals("ES(One.)\nOne.\n\nES(Two.)\nTwo.\n", Files.readString(out));
+    DocumentFormat.Extraction extraction = FormatFiles.extracted(new PlainTextFormat(), dir, "b.txt", "One.\n\nTwo.\n");
+    assertEquals("ES(One.)\nOne.\n\nES(Two.)\nTwo.\n",
+        FormatFiles.written(extraction, upper(extraction.segments()), dir, "b.es.txt", true));
   }
 
   @Test
   void longParagraphsAreSplitIntoSentences() throws Exception {
     String sentence = "This sentence is long enough to count for something real. ";
-    Path source = dir.resolve("long.txt");
-    Files.writeString(source, sentence.repeat(10).strip() + "\n");
-    DocumentFormat.Extraction extraction = new PlainTextFormat().extract(source);
+    DocumentFormat.Extraction extraction =
+        FormatFiles.extracted(new PlainTextFormat(), dir, "long.txt", sentence.repeat(10).strip() + "\n");
     assertEquals(10, extraction.segments().size());
-    Path out = dir.resolve("long.es.txt");
-    extraction.write(extraction.segments(), out, false);
-    assertEquals(sentence.repeat(10).strip() + "\n", Files.readString(out), "identity translation reproduces the file");
+    assertEquals(sentence.repeat(10).strip() + "\n", FormatFiles.written(extraction, extraction.segments(), dir,
+        "long.es.txt", false), "identity translation reproduces the file");
   }
 
   @Test
