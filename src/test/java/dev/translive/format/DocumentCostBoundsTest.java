@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,20 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentCostBoundsTest {
   @TempDir static Path dataDir;
   @TempDir Path dir;
-  private static Vertx vertx;
   private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
     // Small configured limits, as an operator would set them, so the generators stay small.
-    server = TestServer.start(vertx, dataDir, Map.of("upload.maxSegments", 500, "upload.maxCharacters", 2_000_000,
-        "upload.maxPages", 300, "upload.maxMarkupBytes", 8 << 20, "engines.demo.delayMs", 0)).await(30, TimeUnit.SECONDS);
+    server = ServiceRoundTrip.start(dataDir, Map.of("upload.maxSegments", 500, "upload.maxCharacters", 2_000_000,
+        "upload.maxPages", 300, "upload.maxMarkupBytes", 8 << 20, "engines.demo.delayMs", 0));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    ServiceRoundTrip.stop(server, vertx);
+    ServiceRoundTrip.stop(server);
   }
 
   private static JsonObject refused(int status, String name, byte[] content) throws Exception {

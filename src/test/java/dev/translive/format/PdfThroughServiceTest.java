@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.TestServer;
-import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,18 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 class PdfThroughServiceTest {
   @TempDir static Path dataDir;
   @TempDir Path dir;
-  private static Vertx vertx;
   private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    server = TestServer.start(vertx, dataDir, Map.of("engines.demo.delayMs", 0)).await(30, TimeUnit.SECONDS);
+    server = ServiceRoundTrip.start(dataDir, Map.of("engines.demo.delayMs", 0));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    ServiceRoundTrip.stop(server, vertx);
+    ServiceRoundTrip.stop(server);
   }
 
   private static byte[] twoPages() throws Exception {

@@ -3,10 +3,12 @@ package dev.translive.format;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.translive.support.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.multipart.MultipartForm;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -40,8 +42,26 @@ final class ServiceRoundTrip {
         .putHeader("X-Task-Token", task.getString("token")).send().await(30, TimeUnit.SECONDS);
   }
 
+  /** A service on its own Vert.x, for a test class to share; {@link #stop(TestServer)} ends both. */
+  static TestServer start(Path dataDir, Map<String, Object> overrides) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return TestServer.start(vertx, dataDir, overrides).await(30, TimeUnit.SECONDS);
+    } catch (Exception | Error e) {
+      vertx.close().await(20, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** Stops a service from {@link #start(Path, Map)} and its Vert.x; nothing when it never started. */
+  static void stop(TestServer server) throws Exception {
+    if (server != null) {
+      stop(server, server.vertx);
+    }
+  }
+
   /** Stops a test's service and then its Vert.x, even when stopping the service fails. */
-  static void stop(TestServer server, io.vertx.core.Vertx vertx) throws Exception {
+  static void stop(TestServer server, Vertx vertx) throws Exception {
     try {
       if (server != null) {
         server.stop().await(20, TimeUnit.SECONDS);
