@@ -39,9 +39,7 @@ class PdfLayoutTest {
       PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
       PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
       PDImageXObject image = LosslessFactory.createFromImage(document, new BufferedImage(60, 40, BufferedImage.TYPE_INT_RGB));
-      PDPage first = new PDPage();
-      document.addPage(first);
-      try (PDPageContentStream content = new PDPageContentStream(document, first)) {
+      try (PDPageContentStream content = TestPdfs.newPage(document)) {
         TestPdfs.text(content, bold, 24, 72, 700, "Garden Report");
         TestPdfs.text(content, regular, 12, 72, 660, "Our garden grew a lot this year, thanks to every");
         TestPdfs.text(content, regular, 12, 72, 646, "volunteer who came on Saturday mornings.");
@@ -50,9 +48,7 @@ class PdfLayoutTest {
         content.lineTo(540, 480);
         content.stroke();
       }
-      PDPage second = new PDPage();
-      document.addPage(second);
-      try (PDPageContentStream content = new PDPageContentStream(document, second)) {
+      try (PDPageContentStream content = TestPdfs.newPage(document)) {
         TestPdfs.text(content, regular, 11, 72, 700, "Left column speaks");
         TestPdfs.text(content, regular, 11, 72, 686, "about the apple trees.");
         TestPdfs.text(content, regular, 11, 320, 700, "Right column speaks");
@@ -61,9 +57,7 @@ class PdfLayoutTest {
         content.drawImage(LosslessFactory.createFromImage(document, new BufferedImage(30, 30, BufferedImage.TYPE_INT_RGB)),
             320, 400, 60, 40);
       }
-      PDPage third = new PDPage();
-      document.addPage(third);
-      try (PDPageContentStream content = new PDPageContentStream(document, third)) {
+      try (PDPageContentStream content = TestPdfs.newPage(document)) {
         TestPdfs.text(content, regular, 12, 72, 700, "Thank you for reading.");
       }
       document.save(file.toFile());

@@ -24,15 +24,20 @@ public final class TestPdfs {
     content.endText();
   }
 
+  /** A new letter page at the end of {@code document} and a stream to draw on it, for the caller to close. */
+  public static PDPageContentStream newPage(PDDocument document) throws IOException {
+    PDPage page = new PDPage();
+    document.addPage(page);
+    return new PDPageContentStream(document, page);
+  }
+
   /** A page per text, each a single 12 pt Helvetica line near the top. */
   public static byte[] linePerPage(List<String> texts) throws IOException {
     ByteArrayOutputStream pdf = new ByteArrayOutputStream();
     try (PDDocument document = new PDDocument()) {
       PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
       for (String text : texts) {
-        PDPage page = new PDPage();
-        document.addPage(page);
-        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+        try (PDPageContentStream content = newPage(document)) {
           text(content, font, 12, 72, 700, text);
         }
       }
