@@ -19,7 +19,32 @@ public record TaskSpec(
     String resultPath,
     String resultFilename,
     double nominalSecondsPerSegment,
-    String client) {
+    String client,
+    String priority) {
+
+  /** Dispatch priorities, highest first: groups of a higher priority start before lower ones. */
+  public static final java.util.List<String> PRIORITIES = java.util.List.of("high", "normal", "low");
+  public static final String NORMAL = "normal";
+
+  /** A task of normal priority (the submit field was not given). */
+  public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
+      String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
+      double nominalSecondsPerSegment, String client) {
+    this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
+        resultFilename, nominalSecondsPerSegment, client, NORMAL);
+  }
+
+  /** The priority named {@code value} (null or blank: normal). @throws TransliveException (400) for any other name */
+  public static String priority(String value) {
+    if (value == null || value.isBlank()) {
+      return NORMAL;
+    }
+    String p = value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!PRIORITIES.contains(p)) {
+      throw ErrorCode.BAD_REQUEST.error("priority must be low, normal or high");
+    }
+    return p;
+  }
 
   /**
    * The submitter of a bus submission that names none (no {@code client} header): services, not one
@@ -41,7 +66,8 @@ public record TaskSpec(
         .put("resultPath", resultPath)
         .put("resultFilename", resultFilename)
         .put("nominalSecondsPerSegment", nominalSecondsPerSegment)
-        .put("client", client);
+        .put("client", client)
+        .put("priority", priority);
   }
 
   public static TaskSpec fromJson(JsonObject json) {
@@ -58,6 +84,7 @@ public record TaskSpec(
         json.getString("resultPath"),
         json.getString("resultFilename"),
         json.getDouble("nominalSecondsPerSegment", -1.0),
-        json.getString("client"));
+        json.getString("client"),
+        json.getString("priority", NORMAL));
   }
 }

@@ -148,7 +148,7 @@ public final class AppConfig {
 
   /** "fifo" (first come, first served; the default) or "fair" (round robin across submitters). */
   public String queueDispatch() {
-    return section("queue").getString("dispatch", "fifo");
+    return section("queue").getString("dispatch", "fair");
   }
 
   /** Finished tasks kept in memory; older ones are read from the store when asked for. */

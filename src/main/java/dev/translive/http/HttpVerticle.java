@@ -2,6 +2,7 @@ package dev.translive.http;
 
 import dev.translive.bus.Addresses;
 import dev.translive.bus.ErrorCode;
+import dev.translive.bus.Internal;
 import dev.translive.bus.TransliveException;
 import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
@@ -64,6 +65,8 @@ public final class HttpVerticle extends VerticleBase {
    */
   private static final long[] ABORTED_UPLOAD_CLEANUP_MS = {1000, 3000, 8000, 30_000};
   private static final long INCOMING_SWEEP_MS = 60_000;
+  /** An operator's JSON body ({"priority": ...}) is tiny. */
+  private static final int MAX_ADMIN_BODY_BYTES = 4096;
 
   private final AppConfig config;
   private final TaskIntake intake;
@@ -76,6 +79,8 @@ public final class HttpVerticle extends VerticleBase {
   private final EdgeLimits limits;
   private final AppConfig.Edge edge;
   private final AdminGuard admin;
+  /** The operator's actions and priority high: always the admin key, also on loopback. */
+  private final AdminGuard operator;
   /** Connections of this instance that have not yet sent a request's headers, with their close timer. */
   private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
   private HttpServer server;
@@ -90,6 +95,7 @@ public final class HttpVerticle extends VerticleBase {
     this.limits = limits;
     this.edge = config.edge();
     this.admin = AdminGuard.create(edge.adminKey(), config.http().host());
+    this.operator = AdminGuard.operator(edge.adminKey());
     this.config = config;
     this.intake = intake;
     this.files = files;
@@ -113,8 +119,34 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/tasks").handler(this::submit);
     router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
-    router.delete("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_CANCEL,
+    router.delete("/api/tasks/:id").handler(ctx -> {
+      if (AdminGuard.presented(ctx.request()) && ctx.request().getHeader(TOKEN_HEADER) == null) {
+        asOperator(ctx, new Internal.Admin("cancel", ctx.pathParam("id"), null));
+      } else {
+        forward(ctx, Addresses.TASKS_CANCEL, taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER)));
+      }
+    });
+    router.post("/api/tasks/:id/pause").handler(ctx -> forward(ctx, Addresses.TASKS_PAUSE,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
+    router.post("/api/tasks/:id/resume").handler(ctx -> forward(ctx, Addresses.TASKS_RESUME,
+        taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
+    router.patch("/api/tasks/:id").handler(BodyHandler.create().setBodyLimit(MAX_ADMIN_BODY_BYTES));
+    router.patch("/api/tasks/:id").handler(ctx -> {
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        body = null;
+      }
+      if (body == null || !(body.getValue("priority") instanceof String priority)) {
+        fail(ctx, ErrorCode.BAD_REQUEST.error("send a JSON body {\"priority\": \"low\" | \"normal\" | \"high\"}"));
+        return;
+      }
+      asOperator(ctx, new Internal.Admin("priority", ctx.pathParam("id"), priority));
+    });
+    router.get("/api/admin/tasks").handler(ctx -> asOperator(ctx, new Internal.Admin("tasks", null, null)));
+    router.post("/api/admin/queue/pause").handler(ctx -> asOperator(ctx, new Internal.Admin("pause_queue", null, null)));
+    router.post("/api/admin/queue/resume").handler(ctx -> asOperator(ctx, new Internal.Admin("resume_queue", null, null)));
     router.get("/api/tasks/:id/result").handler(this::result);
     router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
@@ -373,10 +405,21 @@ public final class HttpVerticle extends VerticleBase {
     }
     var form = ctx.request().formAttributes();
     String client = submitter(ctx, address);
+    String priority;
+    try {
+      priority = TaskSpec.priority(form.get("priority"));
+    } catch (TransliveException e) {
+      fail(ctx, e);
+      return;
+    }
+    if ("high".equals(priority) && !operator.allows(ctx.request())) {
+      fail(ctx, ErrorCode.FORBIDDEN.error(AdminGuard.HIGH_PRIORITY_REFUSAL));
+      return;
+    }
     List<Submission.Upload> received = new ArrayList<>();
     for (FileUpload upload : uploads) {
       received.add(new Submission.Upload(new TaskIntake.Request(upload.fileName(), form.get("source_lang"),
-          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client),
+          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client, priority),
           Path.of(upload.uploadedFileName())));
     }
     new Submission(vertx, intake, files).submitAll(received)
@@ -426,6 +469,16 @@ public final class HttpVerticle extends VerticleBase {
     bus.<JsonObject>request(address, request)
         .onSuccess(reply -> json(ctx, 200, reply.body()))
         .onFailure(err -> fail(ctx, err));
+  }
+
+  /** An operator's action, once the admin key checks out. */
+  private void asOperator(RoutingContext ctx, Internal.Admin action) {
+    if (!operator.allows(ctx.request())) {
+      refused("admin_key");
+      fail(ctx, ErrorCode.FORBIDDEN.error(AdminGuard.OPERATOR_REFUSAL));
+      return;
+    }
+    forward(ctx, Addresses.QUEUE_ADMIN, action.toJson());
   }
 
   private static JsonObject taskRef(RoutingContext ctx) {

@@ -81,9 +81,11 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
    * A document sent on the bus: a Buffer body with headers (the contract), or, for non-JVM clients
    * on the TCP bridge, a JSON body with the same fields and the document in {@code content} (text)
    * or {@code content_base64}. Accepted like an upload; the caller queues it. {@code admission}
-   * runs once the message itself is valid and throws to refuse it (a full queue).
+   * runs once the message itself is valid, with its headers, and throws to refuse it (a full queue,
+   * a priority the sender may not ask for).
    */
-  public Future<TaskSpec> fromBus(Message<Object> msg, long maxBytes, Path incomingDir, Runnable admission) {
+  public Future<TaskSpec> fromBus(Message<Object> msg, long maxBytes, Path incomingDir,
+      java.util.function.Consumer<MultiMap> admission) {
     MultiMap headers = msg.headers();
     Buffer body;
     if (msg.body() instanceof JsonObject json) {
@@ -95,7 +97,8 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.error("content_base64 is not valid base64"));
       }
       headers = MultiMap.caseInsensitiveMultiMap();
-      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client"}) {
+      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client", "priority",
+          "admin_key"}) {
         if (json.getValue(key) != null) {
           headers.add(key, String.valueOf(json.getValue(key)));
         }
@@ -112,13 +115,14 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.error("header 'filename' is required"));
     }
     try {
-      admission.run();
+      admission.accept(headers);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     TaskIntake.Request request = new TaskIntake.Request(filename, headers.get("source_lang"), headers.get("target_lang"),
         headers.get("engine"), Boolean.parseBoolean(headers.get("bilingual")),
-        headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"));
+        headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"),
+        headers.get("priority"));
     Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
     return vertx.fileSystem().writeFile(temp.toString(), body).compose(v -> intake.accept(request, temp));
   }

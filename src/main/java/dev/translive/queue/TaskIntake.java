@@ -51,7 +51,12 @@ public final class TaskIntake {
   }
 
   /** The options a client chose for an upload. */
-  public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {}
+  public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
+      String priority) {
+    public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {
+      this(filename, sourceLang, targetLang, engine, bilingual, client, TaskSpec.NORMAL);
+    }
+  }
 
   /** Validates and stores {@code uploaded} (which this call moves or deletes). */
   public Future<TaskSpec> accept(Request request, Path uploaded) {
@@ -100,7 +105,8 @@ public final class TaskIntake {
     Path result = resultsDir.resolve(taskId + "." + outputExt);
     double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
     return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
-        segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client());
+        segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(),
+        TaskSpec.priority(request.priority()));
   }
 
   private String language(String requested, String fallback, String field) {

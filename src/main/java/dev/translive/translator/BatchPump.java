@@ -36,6 +36,8 @@ final class BatchPump {
   private final Promise<List<String>> done = Promise.promise();
   private int next;
   private int inFlight;
+  /** Set by {@link #drain}: no new batch is sent, and the run fails with this once none is in flight. */
+  private Throwable drainReason;
 
   /**
    * @param segments all segments; those at {@code todo} are translated, the others come from {@code known}
@@ -65,12 +67,27 @@ final class BatchPump {
     return done.future();
   }
 
+  /**
+   * Stops at the next batch boundary: sends nothing more, lets the batches in flight finish (so
+   * their translations are kept, not paid for again), then fails the run with {@code reason}.
+   */
+  void drain(Throwable reason) {
+    drainReason = reason;
+    pump();
+  }
+
   /** Stops sending; batches in flight are abandoned. */
   void stop(Throwable reason) {
     done.tryFail(reason);
   }
 
   private void pump() {
+    if (drainReason != null) {
+      if (inFlight == 0) {
+        done.tryFail(drainReason);
+      }
+      return;
+    }
     if (next == batches.size() && inFlight == 0) {
       done.tryComplete(List.of(results));
       return;
