@@ -43,6 +43,29 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
         .map(JsonArray::new);
   }
 
+  /**
+   * The files of a batch: each is checked alone, and one that is refused is listed in
+   * {@code skipped} (with the reason a client would get) instead of refusing the others; those
+   * accepted are queued all or nothing. Answers the queue's replies, in upload order, each with
+   * the file's {@code path} (its name as uploaded, folders included).
+   */
+  public Future<JsonArray> submitBatch(List<Upload> uploads, List<ZipBatch.Skipped> skipped) {
+    List<Future<TaskSpec>> specs = uploads.stream().map(u -> intake.accept(u.request(), u.file())).toList();
+    return Future.join(specs).transform(ignored -> {
+      List<Future<JsonObject>> queued = new ArrayList<>();
+      for (int i = 0; i < specs.size(); i++) {
+        String path = uploads.get(i).request().filename();
+        if (specs.get(i).succeeded()) {
+          queued.add(enqueue(specs.get(i).result()).map(reply -> reply.put("path", path)));
+        } else {
+          var error = ErrorCode.of(specs.get(i).cause());
+          skipped.add(new ZipBatch.Skipped(path, error.code() == ErrorCode.INTERNAL ? "could not be stored" : error.getMessage()));
+        }
+      }
+      return allOrUndo(queued, this::withdraw, "withdraw").map(JsonArray::new);
+    });
+  }
+
   private Future<JsonObject> enqueue(TaskSpec spec) {
     return vertx.eventBus().<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.toJson()).map(Message::body);
   }

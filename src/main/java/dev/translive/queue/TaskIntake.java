@@ -58,6 +58,11 @@ public final class TaskIntake {
     }
   }
 
+  /** Whether a file of this name has a format this service translates (by its extension). */
+  public boolean supports(String filename) {
+    return formats.supportedExtensions().contains(FormatRegistry.extension(filename));
+  }
+
   /** Validates and stores {@code uploaded} (which this call moves or deletes). */
   public Future<TaskSpec> accept(Request request, Path uploaded) {
     return vertx.executeBlocking(() -> {
