@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Translive needs, when root; otherwise names what is missing.
 #   scripts/install-deps.sh run    Apertium (the real offline engine)
-#   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests)
+#   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests), and the
+#                                  tools that make and check the format tests' documents (pandoc, python-docx,
+#                                  openpyxl, epubcheck)
 set -euo pipefail
 purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
 if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
+  # Documents made by other tools for the format tests.
+  packages+=(pandoc python3-docx python3-openpyxl epubcheck)
+  # Text recognition for scans and images (optional when running; the tests need it).
+  packages+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
 fi
 
 missing=()

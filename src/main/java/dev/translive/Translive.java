@@ -69,7 +69,7 @@ public final class Translive {
   }
 
   private Future<Void> deployAll() {
-    FormatRegistry formats = FormatRegistry.discover();
+    FormatRegistry formats = FormatRegistry.discover(config.formatLimits());
     SeqClock seq = new SeqClock();
     TaskFiles files = new TaskFiles(vertx, store, config.dataDir());
     TaskIntake intake = new TaskIntake(vertx, formats, engines, files, config.dataDir(),

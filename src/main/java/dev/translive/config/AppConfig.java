@@ -79,6 +79,15 @@ public final class AppConfig {
     return upload;
   }
 
+  /** What reading one document may cost (upload.maxSegments, maxCharacters, maxPages, maxMarkupBytes). */
+  public dev.translive.format.FormatLimits formatLimits() {
+    JsonObject u = section("upload");
+    dev.translive.format.FormatLimits d = dev.translive.format.FormatLimits.DEFAULTS;
+    return new dev.translive.format.FormatLimits(u.getInteger("maxSegments", d.maxSegments()),
+        u.getLong("maxCharacters", d.maxCharacters()), u.getInteger("maxPages", d.maxPages()),
+        u.getLong("maxMarkupBytes", d.maxMarkupBytes()));
+  }
+
   public Path dataDir() {
     return dataDir;
   }

@@ -73,9 +73,22 @@ final class ApertiumPipeline {
     return new ApertiumPipeline(pair, process);
   }
 
-  /** The mode's pipeline with null-flush on, unknown words left unmarked ($1 = -n), no extra tagger options ($2). */
+  /**
+   * The mode's pipeline with null-flush on, unknown words left unmarked ($1 = -n), no extra tagger
+   * options ($2), and (as Apertium's own wrapper does) wordbound blanks attached to their words
+   * after analysis and detached before generation, so inline markup moves with its words.
+   */
   static String nullFlushCommand(String mode) {
-    return PROGRAMS.matcher(mode).replaceAll("$1$2 -z").replace("$1", "-n").replace("$2", "");
+    String pipeline = mode;
+    if (!pipeline.contains("apertium-wblank-attach") && ApertiumEngine.onPath("apertium-wblank-attach")) {
+      int firstPipe = pipeline.indexOf('|');
+      int generator = pipeline.indexOf("lt-proc $1");
+      if (firstPipe > 0 && generator > firstPipe) {
+        pipeline = pipeline.substring(0, firstPipe) + "| apertium-wblank-attach " + pipeline.substring(firstPipe, generator)
+            + "apertium-wblank-detach | " + pipeline.substring(generator);
+      }
+    }
+    return PROGRAMS.matcher(pipeline).replaceAll("$1$2 -z").replace("$1", "-n").replace("$2", "");
   }
 
   boolean alive() {

@@ -1,5 +1,7 @@
 package dev.translive.engine;
 
+import dev.translive.format.InlineTags;
+
 import dev.translive.engine.http.AbstractHttpEngine;
 import dev.translive.engine.http.EngineHttpException;
 import io.vertx.core.Future;
@@ -61,10 +63,15 @@ public final class DeepLEngine extends AbstractHttpEngine {
 
   @Override
   protected Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang) {
+    // Inline tags go as XML, which DeepL keeps in place with tag_handling.
+    boolean tagged = segments.stream().anyMatch(InlineTags::hasTags);
     JsonObject body = new JsonObject()
-        .put("text", new JsonArray(new ArrayList<>(segments)))
+        .put("text", new JsonArray(new ArrayList<>(tagged ? segments.stream().map(InlineTags::toMarkup).toList() : segments)))
         .put("source_lang", sourceLang.toUpperCase(Locale.ROOT))
         .put("target_lang", targetCode(targetLang));
+    if (tagged) {
+      body.put("tag_handling", "xml");
+    }
     return support.callJson(() -> support.request(HttpMethod.POST, endpoint + "/v2/translate")
             .putHeader("Authorization", "DeepL-Auth-Key " + apiKey)
             .sendJsonObject(body))
@@ -75,7 +82,8 @@ public final class DeepLEngine extends AbstractHttpEngine {
           }
           List<String> texts = new ArrayList<>(translations.size());
           for (int i = 0; i < translations.size(); i++) {
-            texts.add(translations.getJsonObject(i).getString("text", ""));
+            String text = translations.getJsonObject(i).getString("text", "");
+            texts.add(tagged ? InlineTags.fromMarkup(text) : text);
           }
           return texts;
         });

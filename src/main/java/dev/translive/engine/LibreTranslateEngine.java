@@ -1,5 +1,7 @@
 package dev.translive.engine;
 
+import dev.translive.format.InlineTags;
+
 import dev.translive.engine.http.AbstractHttpEngine;
 import dev.translive.engine.http.EngineHttpException;
 import dev.translive.engine.http.RemotePairList;
@@ -62,12 +64,15 @@ public final class LibreTranslateEngine extends AbstractHttpEngine {
 
   @Override
   protected Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang) {
+    // Inline tags go as HTML, whose elements LibreTranslate keeps around the translated text.
+    boolean tagged = segments.stream().anyMatch(InlineTags::hasTags);
+    List<String> sent = tagged ? segments.stream().map(InlineTags::toMarkup).toList() : segments;
     JsonObject body = new JsonObject()
         // Older servers only take a single string, so a lone segment goes as one.
-        .put("q", segments.size() == 1 ? segments.get(0) : new JsonArray(new ArrayList<>(segments)))
+        .put("q", sent.size() == 1 ? sent.get(0) : new JsonArray(new ArrayList<>(sent)))
         .put("source", sourceLang)
         .put("target", targetLang)
-        .put("format", "text");
+        .put("format", tagged ? "html" : "text");
     if (apiKey != null) {
       body.put("api_key", apiKey);
     }
@@ -75,11 +80,11 @@ public final class LibreTranslateEngine extends AbstractHttpEngine {
         .map(reply -> {
           Object translated = reply.getValue("translatedText");
           if (translated instanceof String text) {
-            return List.of(text);
+            return List.of(tagged ? InlineTags.fromMarkup(text) : text);
           }
           if (translated instanceof JsonArray texts) {
             List<String> out = new ArrayList<>(texts.size());
-            texts.forEach(t -> out.add(t == null ? "" : t.toString()));
+            texts.forEach(t -> out.add(t == null ? "" : tagged ? InlineTags.fromMarkup(t.toString()) : t.toString()));
             return out;
           }
           throw new EngineHttpException(ID + ": reply has no translatedText", false);

@@ -1,5 +1,7 @@
 package dev.translive.engine;
 
+import dev.translive.format.InlineTags;
+
 import dev.translive.engine.http.AbstractHttpEngine;
 import dev.translive.engine.http.EngineHttpException;
 import io.vertx.core.Future;
@@ -88,7 +90,7 @@ public final class OpenAiEngine extends AbstractHttpEngine {
         .compose(reply -> {
           List<String> parsed = parseNumbered(reply, segments.size());
           if (parsed != null) {
-            return Future.succeededFuture(restoreEdgeWhitespace(segments, parsed));
+            return retryLostTags(segments, restoreEdgeWhitespace(segments, parsed), sourceLang, targetLang);
           }
           log.warn("{}: model answered a batch of {} segments with mismatched numbering; translating them one by one",
               ID, segments.size());
@@ -97,6 +99,21 @@ public final class OpenAiEngine extends AbstractHttpEngine {
               .toList();
           return Future.all(singles).map(done -> singles.stream().map(Future::result).toList());
         });
+  }
+
+  /**
+   * Segments whose inline tags the model dropped or invented are asked for once more on their own;
+   * what is still wrong then is repaired when the document is written.
+   */
+  private Future<List<String>> retryLostTags(List<String> segments, List<String> translated, String sourceLang,
+      String targetLang) {
+    List<Future<String>> results = new ArrayList<>(segments.size());
+    for (int i = 0; i < segments.size(); i++) {
+      String segment = segments.get(i);
+      results.add(InlineTags.sameTags(segment, translated.get(i)) ? Future.succeededFuture(translated.get(i))
+          : translateOne(segment, sourceLang, targetLang));
+    }
+    return Future.all(results).map(done -> results.stream().map(Future::result).toList());
   }
 
   private Future<String> translateOne(String segment, String sourceLang, String targetLang) {
@@ -140,7 +157,9 @@ public final class OpenAiEngine extends AbstractHttpEngine {
         .append("You are a professional translator. Translate from ").append(languageName(sourceLang))
         .append(" to ").append(languageName(targetLang)).append(". ")
         .append("Keep the meaning, tone, numbers, names, placeholders, markup and line breaks. ")
-        .append("Never add explanations, notes or quotes.");
+        .append("Never add explanations, notes or quotes. ")
+        .append("Text may contain inline tags such as <x1/> (code or a link target) and <g2>...</g2> (formatting): ")
+        .append("keep every such tag exactly once, next to the words it belongs to in the translation.");
     if (numbered) {
       prompt.append(" The user sends numbered segments such as <1>text</1>. Translate each segment on its own and ")
           .append("answer with exactly the same numbered tags, one translated segment per tag, in the same order, ")

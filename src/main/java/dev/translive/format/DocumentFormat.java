@@ -28,10 +28,18 @@ public interface DocumentFormat {
    * Parses the document and returns its translatable segments in document order (duplicates kept),
    * plus what is needed to write the translation back.
    *
+   * <p>Cheap declared sizes (pages, parts, expanded bytes) are checked against {@code limits} before
+   * parsing, and parsing stops once a limit is passed, with {@link FormatLimits.Exceeded}.
+   *
    * @throws FormatException when the file is corrupt, hostile or has nothing this format can read;
    *     the message is shown to the user.
    */
-  Extraction extract(Path source) throws IOException, FormatException;
+  Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException;
+
+  /** {@link #extract(Path, FormatLimits)} within the default limits. */
+  default Extraction extract(Path source) throws IOException, FormatException {
+    return extract(source, FormatLimits.DEFAULTS);
+  }
 
   /** A parsed document. */
   interface Extraction {

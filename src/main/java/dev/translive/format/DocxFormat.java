@@ -7,6 +7,8 @@ import java.util.List;
 import org.apache.poi.xwpf.usermodel.IBody;
 import org.apache.poi.xwpf.usermodel.IBodyElement;
 import org.apache.poi.xwpf.usermodel.XWPFAbstractFootnoteEndnote;
+import org.apache.poi.xwpf.usermodel.XWPFChart;
+import org.apache.poi.xwpf.usermodel.XWPFComment;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFFieldRun;
 import org.apache.poi.xwpf.usermodel.XWPFHeaderFooter;
@@ -16,6 +18,7 @@ import org.apache.poi.xwpf.usermodel.XWPFTable;
 import org.apache.poi.xwpf.usermodel.XWPFTableCell;
 import org.apache.poi.xwpf.usermodel.XWPFTableRow;
 import org.apache.xmlbeans.XmlCursor;
+import org.apache.xmlbeans.XmlObject;
 import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTP;
 import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTPPr;
 import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTR;
@@ -23,7 +26,7 @@ import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTText;
 
 /**
  * Word documents: one segment per paragraph of the body (tables included, nested too), headers,
- * footers, footnotes and endnotes. The translation is spread over the paragraph's runs so their
+ * footers, footnotes, endnotes, comments and text boxes, then chart titles. The translation is spread over the paragraph's runs so their
  * formatting and hyperlinks survive.
  *
  * <p>The extraction keeps only the source path and re-parses it when writing, so no document stays
@@ -47,40 +50,47 @@ public class DocxFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
     List<String> segments = new ArrayList<>();
-    try (XWPFDocument document = open(source)) {
+    try (XWPFDocument document = open(source, limits)) {
       for (XWPFParagraph paragraph : translatableParagraphs(document)) {
-        segments.add(paragraphText(paragraph));
+        segments.add(segmentText(paragraph));
+      }
+      for (OoxmlRuns.Paragraph paragraph : chartParagraphs(document)) {
+        segments.add(paragraph.text());
       }
     }
-    return new DocxExtraction(source, List.copyOf(segments));
+    return new DocxExtraction(source, List.copyOf(segments), limits);
   }
 
-  private record DocxExtraction(Path source, List<String> segments) implements Extraction {
+  private record DocxExtraction(Path source, List<String> segments, FormatLimits limits) implements Extraction {
     @Override
     public void write(List<String> translations, Path target, boolean bilingual)
         throws IOException, FormatException {
       SegmentText.checkCount(segments, translations);
-      try (XWPFDocument document = open(source)) {
+      try (XWPFDocument document = open(source, limits)) {
         List<XWPFParagraph> paragraphs = translatableParagraphs(document);
-        if (paragraphs.size() != segments.size()) {
+        List<OoxmlRuns.Paragraph> charts = chartParagraphs(document);
+        if (paragraphs.size() + charts.size() != segments.size()) {
           throw new FormatException("The .docx file changed since it was read; translate it again");
         }
         for (int i = 0; i < paragraphs.size(); i++) {
           XWPFParagraph paragraph = paragraphs.get(i);
           if (bilingual) {
-            insertOriginalAfter(paragraph, segments.get(i));
+            insertOriginalAfter(paragraph, paragraphText(paragraph));
           }
           replaceText(paragraph, translations.get(i));
+        }
+        for (int i = 0; i < charts.size(); i++) {
+          charts.get(i).replace(translations.get(paragraphs.size() + i));
         }
         OoxmlPackage.save(document, target);
       }
     }
   }
 
-  private static XWPFDocument open(Path source) throws IOException, FormatException {
-    return OoxmlPackage.open(source, OoxmlPackage.Kind.WORD, XWPFDocument::new);
+  private static XWPFDocument open(Path source, FormatLimits limits) throws IOException, FormatException {
+    return OoxmlPackage.open(source, OoxmlPackage.Kind.WORD, limits, XWPFDocument::new);
   }
 
   /** Paragraphs with text, in reading order: body, then headers, footers, footnotes, endnotes. */
@@ -99,13 +109,47 @@ public class DocxFormat implements DocumentFormat {
     for (XWPFAbstractFootnoteEndnote note : document.getEndnotes()) {
       collect(note, found);
     }
+    XWPFComment[] comments = document.getComments(); // null when the document has none
+    for (XWPFComment comment : comments == null ? new XWPFComment[0] : comments) {
+      collect(comment, found);
+    }
+    // Text boxes and shapes: their paragraphs sit inside a run of the paragraph that anchors them.
+    collectTextBoxes(document.getDocument(), document, found);
+    for (XWPFHeaderFooter part : document.getHeaderList()) {
+      collectTextBoxes(part._getHdrFtr(), part, found);
+    }
+    for (XWPFHeaderFooter part : document.getFooterList()) {
+      collectTextBoxes(part._getHdrFtr(), part, found);
+    }
     return found;
+  }
+
+  /** DrawingML text of charts (titles, axis titles), which POI exposes only as XML. */
+  static List<OoxmlRuns.Paragraph> chartParagraphs(XWPFDocument document) {
+    List<OoxmlRuns.Paragraph> found = new ArrayList<>();
+    for (XWPFChart chart : document.getCharts()) {
+      found.addAll(OoxmlRuns.drawingParagraphs(chart.getCTChartSpace()));
+    }
+    return found;
+  }
+
+  private static void collectTextBoxes(XmlObject root, IBody body, List<XWPFParagraph> found) {
+    XmlObject[] paragraphs = root.selectPath(
+        "declare namespace w='http://schemas.openxmlformats.org/wordprocessingml/2006/main' .//w:txbxContent//w:p");
+    for (XmlObject p : paragraphs) {
+      if (p instanceof CTP ctp) {
+        XWPFParagraph paragraph = new XWPFParagraph(ctp, body);
+        if (!SegmentText.isBlank(paragraphText(paragraph)) && !isCode(paragraph)) {
+          found.add(paragraph);
+        }
+      }
+    }
   }
 
   private static void collect(IBody body, List<XWPFParagraph> found) {
     for (IBodyElement element : body.getBodyElements()) {
       if (element instanceof XWPFParagraph paragraph) {
-        if (!SegmentText.isBlank(paragraphText(paragraph))) {
+        if (!SegmentText.isBlank(paragraphText(paragraph)) && !isCode(paragraph)) {
           found.add(paragraph);
         }
       } else if (element instanceof XWPFTable table) {
@@ -117,6 +161,19 @@ public class DocxFormat implements DocumentFormat {
       }
       // Content controls (XWPFSDT) are read-only in POI and are left as they are.
     }
+  }
+
+  /** A code block: a code paragraph style, or every run set as code. */
+  static boolean isCode(XWPFParagraph paragraph) {
+    if (CodeText.isCodeStyle(paragraph.getStyle())) {
+      return true;
+    }
+    List<XWPFRun> runs = textRuns(paragraph);
+    return !runs.isEmpty() && runs.stream().allMatch(DocxFormat::isCodeRun);
+  }
+
+  static boolean isCodeRun(XWPFRun run) {
+    return CodeText.isCodeStyle(run.getStyle()) || CodeText.isMonospaceFont(run.getFontFamily());
   }
 
   /** Runs whose text we own; simple fields (page numbers, dates) are computed by Word. */
@@ -147,10 +204,18 @@ public class DocxFormat implements DocumentFormat {
     return text.toString();
   }
 
+  /** The paragraph as one segment; inline code runs become tags, so the sentence around them stays whole. */
+  static String segmentText(XWPFParagraph paragraph) {
+    List<XWPFRun> runs = textRuns(paragraph);
+    return RunTextDistributor.tagged(runs.stream().map(DocxFormat::runText).toList(),
+        runs.stream().map(DocxFormat::isCodeRun).toList());
+  }
+
   private static void replaceText(XWPFParagraph paragraph, String translation) {
     List<XWPFRun> runs = textRuns(paragraph);
     List<String> originals = runs.stream().map(DocxFormat::runText).toList();
-    List<String> pieces = RunTextDistributor.distribute(translation, originals);
+    List<String> pieces = RunTextDistributor.distributeAroundFixed(translation, originals,
+        runs.stream().map(DocxFormat::isCodeRun).toList());
     for (int i = 0; i < runs.size(); i++) {
       XWPFRun run = runs.get(i);
       CTR ctr = run.getCTR();

@@ -12,22 +12,70 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 
-/** The document formats found on the class path, looked up by file extension and checked against content. */
+/**
+ * The document formats found on the class path, looked up by file extension and checked against
+ * content. The formats it hands out read documents within its {@link FormatLimits}; a document
+ * that passes one fails with {@link DocumentTooLargeException}.
+ */
 public final class FormatRegistry {
   private static final int HEAD_BYTES = 8192;
   private final Map<String, DocumentFormat> byExtension = new LinkedHashMap<>();
 
-  public FormatRegistry(List<DocumentFormat> formats) {
+  public FormatRegistry(List<DocumentFormat> formats, FormatLimits limits) {
     for (DocumentFormat format : formats) {
+      DocumentFormat limited = new Limited(format, limits);
       for (String ext : format.extensions()) {
-        byExtension.put(ext, format);
+        byExtension.put(ext, limited);
       }
     }
   }
 
-  /** Every format registered under META-INF/services. */
+  public FormatRegistry(List<DocumentFormat> formats) {
+    this(formats, FormatLimits.DEFAULTS);
+  }
+
+  /** Every format registered under META-INF/services, within {@code limits}. */
+  public static FormatRegistry discover(FormatLimits limits) {
+    return new FormatRegistry(ServiceLoader.load(DocumentFormat.class).stream().map(ServiceLoader.Provider::get).toList(),
+        limits);
+  }
+
+  /** Every format registered under META-INF/services, within the default limits. */
   public static FormatRegistry discover() {
-    return new FormatRegistry(ServiceLoader.load(DocumentFormat.class).stream().map(ServiceLoader.Provider::get).toList());
+    return discover(FormatLimits.DEFAULTS);
+  }
+
+  /** A format whose {@link #extract(Path)} applies the registry's limits, including the exact counts. */
+  private record Limited(DocumentFormat format, FormatLimits limits) implements DocumentFormat {
+    @Override
+    public String id() {
+      return format.id();
+    }
+
+    @Override
+    public List<String> extensions() {
+      return format.extensions();
+    }
+
+    @Override
+    public String outputExtension(String inputExtension) {
+      return format.outputExtension(inputExtension);
+    }
+
+    @Override
+    public boolean matchesContent(byte[] head) {
+      return format.matchesContent(head);
+    }
+
+    @Override
+    public Extraction extract(Path source) throws IOException, FormatException {
+      return limits.extract(format, source);
+    }
+
+    @Override
+    public Extraction extract(Path source, FormatLimits other) throws IOException, FormatException {
+      return other.extract(format, source);
+    }
   }
 
   public List<String> supportedExtensions() {

@@ -38,6 +38,15 @@ public class HtmlFormat implements DocumentFormat {
           "figcaption", "blockquote", "div", "section", "article", "header", "footer", "aside",
           "nav", "main", "address");
 
+  /** Inline elements whose text is part of the sentence around them; their tags are kept around it. */
+  private static final Set<String> INLINE_PAIRED =
+      Set.of("a", "abbr", "b", "bdi", "bdo", "cite", "dfn", "em", "i", "mark", "q", "s", "small", "span", "strong",
+          "sub", "sup", "time", "u", "font", "ins", "del");
+
+  /** Inline elements kept whole inside a sentence: code, line breaks, images and other non-prose. */
+  private static final Set<String> INLINE_FIXED =
+      Set.of("code", "kbd", "samp", "var", "br", "wbr", "img", "svg", "math", "input", "button", "select");
+
   /** Blocks whose original goes inside them, where a sibling would add a table cell or list item. */
   private static final Set<String> ORIGINAL_INSIDE = Set.of("td", "th", "li", "dt", "dd", "caption", "figcaption");
 
@@ -65,8 +74,9 @@ public class HtmlFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
-    List<String> segments = units(parse(source)).stream().map(Unit::text).toList();
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    limits.checkFileSize(source);
+    List<String> segments = segments(parse(source));
     return new HtmlExtraction(source, segments);
   }
 
@@ -76,18 +86,43 @@ public class HtmlFormat implements DocumentFormat {
         throws IOException, FormatException {
       SegmentText.checkCount(segments, translations);
       Document document = parse(source);
-      List<Unit> units = units(document);
-      if (units.size() != segments.size()) {
+      if (HtmlFormat.segments(document).size() != segments.size()) {
         throw new FormatException("The HTML file changed since it was read; translate it again");
       }
-      // Originals are cloned before any text changes.
-      Map<Element, Element> originals = bilingual ? cloneBlocks(units) : Map.of();
-      for (int i = 0; i < units.size(); i++) {
-        units.get(i).apply(translations.get(i));
-      }
-      originals.forEach(HtmlFormat::insertOriginal);
+      translate(document, translations, bilingual);
       AtomicFiles.write(target, document.outerHtml().getBytes(document.charset()));
     }
+  }
+
+  /** The translatable text of a parsed page (HTML, or XHTML parsed as XML), in document order. */
+  static List<String> segments(Document document) {
+    return segments(document, true);
+  }
+
+  /** With {@code sentences} off, every text node is its own segment (navigation lists whose items hold only links). */
+  static List<String> segments(Document document, boolean sentences) {
+    return units(document, sentences).stream().map(Unit::text).toList();
+  }
+
+  /** Puts {@code translations} (one per {@link #segments}) into the page, with originals when bilingual. */
+  static void translate(Document document, List<String> translations, boolean bilingual) {
+    translate(document, translations, bilingual, true);
+  }
+
+  static void translate(Document document, List<String> translations, boolean bilingual, boolean sentences) {
+    List<Unit> units = units(document, sentences);
+    SegmentText.checkCount(units.stream().map(Unit::text).toList(), translations);
+    // Originals are cloned before any text changes.
+    Map<Element, Element> originals = bilingual ? cloneBlocks(units) : Map.of();
+    // Attributes first: a sentence's fixed markup (an image with its alt) is read when it is written.
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < units.size(); i++) {
+        if ((units.get(i) instanceof AttributeUnit) == (pass == 0)) {
+          units.get(i).apply(translations.get(i));
+        }
+      }
+    }
+    originals.forEach(HtmlFormat::insertOriginal);
   }
 
   private static Document parse(Path source) throws IOException, FormatException {
@@ -125,6 +160,82 @@ public class HtmlFormat implements DocumentFormat {
     }
   }
 
+  /**
+   * A block holding one sentence with inline elements ("Use <code>--days</code> to choose"):
+   * translated as one segment, the inline markup carried as {@link InlineTags}.
+   */
+  private record BlockUnit(Element block) implements Unit {
+    @Override
+    public String text() {
+      return tagged(block).segment();
+    }
+
+    @Override
+    public void apply(String translation) {
+      String html = tagged(block).markup().restore(translation, HtmlFormat::escapeText);
+      String whole = block.html();
+      String leading = whole.substring(0, whole.length() - whole.stripLeading().length());
+      String trailing = whole.substring(whole.stripTrailing().length());
+      block.html(leading + html + trailing);
+    }
+  }
+
+  private static String escapeText(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** The block's content as text with tags; whitespace runs read as one space, like a browser shows them. */
+  static InlineTags.Builder tagged(Element block) {
+    InlineTags.Builder out = new InlineTags.Builder();
+    StringBuilder pending = new StringBuilder();
+    addInline(block, out, pending);
+    flush(out, pending);
+    return out.strip();
+  }
+
+  private static void addInline(Element parent, InlineTags.Builder out, StringBuilder pending) {
+    for (Node child : parent.childNodes()) {
+      if (child instanceof TextNode text) {
+        pending.append(text.getWholeText());
+      } else if (child instanceof Element element) {
+        flush(out, pending);
+        if (INLINE_PAIRED.contains(element.normalName()) && !isUntouched(element) && !element.hasText()) {
+          out.fixed(element.outerHtml());
+        } else if (INLINE_PAIRED.contains(element.normalName()) && !isUntouched(element)) {
+          Element shell = element.shallowClone();
+          String outer = shell.outerHtml();
+          int split = outer.lastIndexOf("</");
+          out.openPair(split < 0 ? outer : outer.substring(0, split), split < 0 ? "" : outer.substring(split));
+          addInline(element, out, pending);
+          flush(out, pending);
+          out.closePair();
+        } else {
+          out.fixed(element.outerHtml());
+        }
+      }
+    }
+  }
+
+  /** Appends pending text with whitespace runs as one space. */
+  private static void flush(InlineTags.Builder out, StringBuilder pending) {
+    out.text(pending.toString().replaceAll("[ \t\n\r\f]+", " "));
+    pending.setLength(0);
+  }
+
+  /** A block whose content is a sentence with inline elements: text and inline elements only, at least one element. */
+  private static boolean isInlineSentence(Element element) {
+    if (!BLOCKS.contains(element.normalName()) || element.childrenSize() == 0 || isUntouched(element)) {
+      return false;
+    }
+    for (Element descendant : element.getAllElements()) {
+      if (descendant != element && !INLINE_PAIRED.contains(descendant.normalName())
+          && !INLINE_FIXED.contains(descendant.normalName())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private record AttributeUnit(Element element, String attribute) implements Unit {
     @Override
     public String text() {
@@ -137,10 +248,13 @@ public class HtmlFormat implements DocumentFormat {
     }
   }
 
-  private static List<Unit> units(Document document) {
+  private static List<Unit> units(Document document, boolean sentences) {
     List<Unit> units = new ArrayList<>();
     document.filter(
         new NodeFilter() {
+          /** The sentence block being walked, whose text is already one unit. */
+          private Element sentence;
+
           @Override
           public FilterResult head(Node node, int depth) {
             if (node instanceof Element element) {
@@ -152,7 +266,12 @@ public class HtmlFormat implements DocumentFormat {
                   units.add(new AttributeUnit(element, attribute));
                 }
               }
-            } else if (node instanceof TextNode text && !SegmentText.isBlank(text.getWholeText())) {
+              if (sentences && sentence == null && isInlineSentence(element)
+                  && InlineTags.stripTags(tagged(element).segment()).codePoints().anyMatch(Character::isLetter)) {
+                sentence = element;
+                units.add(new BlockUnit(element));
+              }
+            } else if (node instanceof TextNode text && sentence == null && !SegmentText.isBlank(text.getWholeText())) {
               units.add(new TextUnit(text));
             }
             return FilterResult.CONTINUE;
@@ -160,6 +279,9 @@ public class HtmlFormat implements DocumentFormat {
 
           @Override
           public FilterResult tail(Node node, int depth) {
+            if (node == sentence) {
+              sentence = null;
+            }
             return FilterResult.CONTINUE;
           }
         });
@@ -176,7 +298,12 @@ public class HtmlFormat implements DocumentFormat {
   private static Map<Element, Element> cloneBlocks(List<Unit> units) {
     Map<Element, Element> originals = new LinkedHashMap<>();
     for (Unit unit : units) {
-      if (unit instanceof TextUnit text) {
+      if (unit instanceof BlockUnit block && !originals.containsKey(block.block())) {
+        Element copy = block.block().clone();
+        copy.removeAttr("id");
+        copy.select("[id]").removeAttr("id");
+        originals.put(block.block(), copy);
+      } else if (unit instanceof TextUnit text) {
         Element parent = text.node().parent();
         Element block = parent == null ? null : nearestBlock(parent);
         if (block != null && !originals.containsKey(block)) {

@@ -17,9 +17,19 @@ public final class MarkdownFormat implements DocumentFormat {
       Pattern.compile("^(\\s{0,3}(?:#{1,6}\\s+|>\\s?|[-*+]\\s+(?:\\[[ xX]\\]\\s+)?|\\d{1,9}[.)]\\s+)*)");
   private static final Pattern RULE = Pattern.compile("^\\s{0,3}([-*_])(\\s*\\1){2,}\\s*$");
   private static final Pattern TABLE_DELIMITER = Pattern.compile("^\\s*\\|?\\s*:?-{3,}:?\\s*(\\|\\s*:?-{3,}:?\\s*)*\\|?\\s*$");
-  /** Inline pieces that must survive untouched: code spans, link and image targets, autolinks, HTML tags, URLs, table pipes. */
-  private static final Pattern INLINE_FIXED = Pattern.compile(
-      "(`+)[^`]*?\\1|\\]\\([^)]*\\)|\\]\\[[^\\]]*\\]|!\\[|<[^>\\s][^>]*>|https?://\\S+|\\|");
+  /**
+   * Inline markup inside a sentence: code spans, autolinks, HTML tags and bare URLs stay fixed;
+   * images, links, strong and emphasis keep their markup around text that is translated.
+   */
+  private static final Pattern INLINE = Pattern.compile(
+      "(?<code>(`+)[^`]*?\\2)"
+          + "|(?<image>!\\[(?<alt>[^\\]]*)\\](?<src>\\([^)]*\\)))"
+          + "|(?<link>\\[(?<label>[^\\]]+)\\](?<target>\\([^)]*\\)|\\[[^\\]]*\\]))"
+          + "|(?<strong>\\*\\*(?<strongText>\\S(?:[^*]*?\\S)?)\\*\\*)"
+          + "|(?<em>(?<![\\w*])\\*(?<emText>[^*\\s](?:[^*]*?[^*\\s])?)\\*(?![\\w*]))"
+          + "|(?<fixed><[^>\\s][^>]*>|https?://\\S+)");
+  /** Table cells are separate segments: the pipes between them are fixed. */
+  private static final Pattern CELL_PIPE = Pattern.compile("(?<!\\\\)\\|");
 
   @Override
   public String id() {
@@ -37,10 +47,11 @@ public final class MarkdownFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException {
+    limits.checkFileSize(source);
     TextDecoding.Decoded decoded = TextDecoding.decode(Files.readAllBytes(source));
     List<String[]> lines = TextTemplate.lines(decoded.text());
-    TextTemplate template = new TextTemplate();
+    TextTemplate template = new TextTemplate(limits);
     String openFence = null;
     boolean frontMatter = !lines.isEmpty() && lines.get(0)[0].equals("---");
     boolean previousBlank = true;
@@ -82,13 +93,36 @@ public final class MarkdownFormat implements DocumentFormat {
   }
 
   private static void addInline(TextTemplate template, String content) {
-    Matcher fixed = INLINE_FIXED.matcher(content);
+    Matcher pipe = CELL_PIPE.matcher(content);
     int from = 0;
-    while (fixed.find()) {
-      template.translatable(content.substring(from, fixed.start()));
-      template.fixed(fixed.group());
-      from = fixed.end();
+    while (pipe.find()) {
+      template.inline(content.substring(from, pipe.start()), MarkdownFormat::tagged);
+      template.fixed(pipe.group());
+      from = pipe.end();
     }
-    template.translatable(content.substring(from));
+    template.inline(content.substring(from), MarkdownFormat::tagged);
+  }
+
+  /** One sentence with its inline markup as tags. */
+  static InlineTags.Builder tagged(String sentence) {
+    InlineTags.Builder out = new InlineTags.Builder();
+    Matcher m = INLINE.matcher(sentence);
+    int from = 0;
+    while (m.find()) {
+      out.text(sentence.substring(from, m.start()));
+      from = m.end();
+      if (m.group("image") != null) {
+        out.paired("![", m.group("alt"), "]" + m.group("src"));
+      } else if (m.group("link") != null) {
+        out.paired("[", m.group("label"), "]" + m.group("target"));
+      } else if (m.group("strong") != null) {
+        out.paired("**", m.group("strongText"), "**");
+      } else if (m.group("em") != null) {
+        out.paired("*", m.group("emText"), "*");
+      } else {
+        out.fixed(m.group());
+      }
+    }
+    return out.text(sentence.substring(from));
   }
 }

@@ -60,8 +60,8 @@ final class OoxmlPackage {
   }
 
   /** Validates {@code source} as {@code kind} and parses it with POI. */
-  static <T> T open(Path source, Kind kind, Parser<T> parser) throws IOException, FormatException {
-    inspect(source, kind);
+  static <T> T open(Path source, Kind kind, FormatLimits limits, Parser<T> parser) throws IOException, FormatException {
+    inspect(source, kind, limits);
     try (InputStream in = Files.newInputStream(source)) {
       return parser.parse(in);
     } catch (IOException | RuntimeException e) {
@@ -80,11 +80,12 @@ final class OoxmlPackage {
   }
 
   /** Reads only the central directory, so a bomb is rejected without inflating a byte. */
-  private static void inspect(Path source, Kind kind) throws IOException, FormatException {
+  private static void inspect(Path source, Kind kind, FormatLimits limits) throws IOException, FormatException {
     String notReadable =
         "The ." + kind.extension + " file is not a readable ZIP archive; it may be truncated or corrupt";
     try (ZipFile zip = new ZipFile(source.toFile())) {
       long expanded = 0;
+      long markup = 0;
       long count = 0;
       Kind found = null;
       boolean hasContentTypes = false;
@@ -98,6 +99,10 @@ final class OoxmlPackage {
           throw zipBomb();
         }
         String name = entry.getName();
+        if (name.endsWith(".xml") || name.endsWith(".rels") || name.endsWith(".vml")) {
+          // Parsed into memory by POI, unlike images and fonts, which are only copied.
+          markup += size < 0 ? MAX_EXPANDED_BYTES + 1 : size;
+        }
         hasContentTypes |= name.equals("[Content_Types].xml");
         for (Kind candidate : Kind.values()) {
           if (found == null && name.startsWith(candidate.folder)) {
@@ -105,6 +110,7 @@ final class OoxmlPackage {
           }
         }
       }
+      limits.checkMarkupBytes(markup);
       if (!hasContentTypes || found == null) {
         throw new FormatException(
             "The ." + kind.extension + " file is a ZIP archive but not an Office document");

@@ -6,7 +6,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.nio.file.Files;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.text.TextPosition;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -49,33 +59,144 @@ public class PdfFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
-    List<List<String>> pages = new ArrayList<>();
-    try (PDDocument document = Loader.loadPDF(source.toFile())) {
-      PDFTextStripper stripper = new PDFTextStripper();
-      stripper.setLineSeparator("\n");
-      stripper.setParagraphStart("");
-      stripper.setParagraphEnd(PARAGRAPH_END);
-      stripper.setPageStart("");
-      stripper.setPageEnd("");
-      for (int page = 1; page <= document.getNumberOfPages(); page++) {
-        stripper.setStartPage(page);
-        stripper.setEndPage(page);
-        pages.add(paragraphs(stripper.getText(document)));
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    List<List<Block>> pages = new ArrayList<>();
+    // Streams beyond the buffer go to a temp file, so a large PDF does not fill the heap.
+    try (PDDocument document = Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
+        IOUtils.createTempFileOnlyStreamCache())) {
+      // The page count the file declares is read from the page tree's root: cheap, and checked
+      // before any page is read, so a small file claiming millions of pages costs nothing.
+      limits.checkPages(document.getNumberOfPages());
+      new PageCollector(pages, limits).collect(document);
+      if (pages.stream().allMatch(List::isEmpty) && Ocr.available()) {
+        pages = Ocr.remembered(source, () -> recognize(document, limits));
       }
     } catch (InvalidPasswordException e) {
       throw new FormatException("The PDF is password-protected; remove the password and upload it again", e);
+    } catch (FormatLimits.Exceeded e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      throw new FormatException("The PDF is corrupt or unreadable (" + e.getMessage() + ")", e);
+      throw new FormatException("The PDF is corrupt or unreadable", e);
     }
     if (pages.stream().allMatch(List::isEmpty)) {
-      throw new FormatException("The PDF has no text layer (it looks scanned); OCR is not supported");
+      throw new FormatException(Ocr.available() ? "No text could be recognised in the PDF's pages"
+          : "The PDF has no text layer (it looks scanned) and text recognition is not installed on this server");
     }
     return new PdfExtraction(pages);
   }
 
+  /**
+   * A scanned PDF: each page rendered in grey at up to 300 dpi (fewer for very large pages, so one
+   * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page.
+   */
+  private static List<List<Block>> recognize(PDDocument document, FormatLimits limits) throws IOException, FormatException {
+    Ocr.checkPages(document.getNumberOfPages());
+    List<List<Block>> pages = new ArrayList<>();
+    PDFRenderer renderer = new PDFRenderer(document);
+    Path image = Files.createTempFile("translive-ocr-", ".png");
+    long segments = 0;
+    try {
+      for (int i = 0; i < document.getNumberOfPages(); i++) {
+        PDRectangle box = document.getPage(i).getCropBox();
+        double points = (double) box.getWidth() * box.getHeight();
+        float dpi = (float) Math.min(300, 72 * Math.sqrt(ImageFormat.MAX_PIXELS / Math.max(points, 1)));
+        ImageIO.write(renderer.renderImageWithDPI(i, dpi, ImageType.GRAY), "png", image.toFile());
+        List<Block> blocks = new ArrayList<>();
+        for (String paragraph : paragraphs(Ocr.recognize(image, "page " + (i + 1)))) {
+          blocks.add(new Block(paragraph, 0));
+        }
+        segments += blocks.size();
+        limits.checkSegments(segments);
+        pages.add(blocks);
+      }
+    } finally {
+      Files.deleteIfExists(image);
+    }
+    return pages;
+  }
+
+  /** A paragraph of a page with the size of its largest text, from which headings are told apart. */
+  record Block(String text, float fontSize) {}
+
+  /**
+   * Reads all pages in one pass (not one pass per page), stopping as soon as a limit is passed. A
+   * paragraph also ends where the font size changes between lines, so a title is not glued onto the
+   * paragraph after it.
+   */
+  private static final class PageCollector extends PDFTextStripper {
+    private final List<List<Block>> pages;
+    private final FormatLimits limits;
+    private List<Block> page = new ArrayList<>();
+    private final StringBuilder paragraph = new StringBuilder();
+    private float paragraphSize;
+    private boolean lineStart = true;
+    private long segments;
+    private long characters;
+
+    PageCollector(List<List<Block>> pages, FormatLimits limits) throws IOException {
+      this.pages = pages;
+      this.limits = limits;
+      setParagraphEnd(PARAGRAPH_END);
+    }
+
+    void collect(PDDocument document) throws IOException {
+      writeText(document, java.io.Writer.nullWriter());
+    }
+
+    @Override
+    protected void writeString(String text, List<TextPosition> positions) {
+      float size = 0;
+      for (TextPosition position : positions) {
+        size = Math.max(size, position.getFontSizeInPt());
+      }
+      if (lineStart && paragraph.length() > 0 && Math.abs(size - paragraphSize) > 1.5f) {
+        endParagraph();
+      }
+      paragraphSize = paragraph.length() == 0 ? size : Math.max(paragraphSize, size);
+      paragraph.append(text);
+      lineStart = false;
+    }
+
+    @Override
+    protected void writeWordSeparator() {
+      paragraph.append(' ');
+    }
+
+    @Override
+    protected void writeLineSeparator() {
+      paragraph.append('\n');
+      lineStart = true;
+    }
+
+    @Override
+    protected void writeParagraphEnd() {
+      endParagraph();
+    }
+
+    private void endParagraph() {
+      for (String text : paragraphs(paragraph.toString())) {
+        segments++;
+        characters += text.length();
+        page.add(new Block(text, paragraphSize));
+      }
+      paragraph.setLength(0);
+      lineStart = true;
+      limits.checkSegments(segments);
+      limits.checkCharacters(characters);
+    }
+
+    @Override
+    protected void endPage(PDPage pdPage) throws IOException {
+      super.endPage(pdPage);
+      endParagraph();
+      limits.checkPages(pages.size() + 1L);
+      pages.add(page);
+      page = new ArrayList<>();
+    }
+  }
+
   /** Paragraphs of one page's text, each with its line breaks joined and hyphenation undone. */
-  private static List<String> paragraphs(String pageText) {
+  static List<String> paragraphs(String pageText) {
     List<String> paragraphs = new ArrayList<>();
     for (String block : BLANK_LINES.split(pageText)) {
       StringBuilder paragraph = new StringBuilder();
@@ -102,30 +223,42 @@ public class PdfFormat implements DocumentFormat {
     return paragraphs;
   }
 
-  private record PdfExtraction(List<List<String>> pages) implements Extraction {
+  /** Pages of paragraphs written as a .docx: also the result of text recognised in scans and images. */
+  record PdfExtraction(List<List<Block>> pages) implements Extraction {
     @Override
     public List<String> segments() {
-      return pages.stream().flatMap(List::stream).toList();
+      return pages.stream().flatMap(List::stream).map(Block::text).toList();
     }
 
     @Override
     public void write(List<String> translations, Path target, boolean bilingual) throws IOException {
       SegmentText.checkCount(segments(), translations);
+      Map<Float, Integer> levels = headingLevels(pages);
       try (XWPFDocument document = new XWPFDocument()) {
+        DocxStyles.addHeadings(document);
         int next = 0;
         boolean firstPage = true;
-        for (List<String> page : pages) {
+        for (List<Block> page : pages) {
           if (page.isEmpty()) {
             continue;
           }
           for (int i = 0; i < page.size(); i++) {
+            Block block = page.get(i);
             XWPFParagraph paragraph = document.createParagraph();
+            Integer level = levels.get(block.fontSize());
+            if (level != null) {
+              paragraph.setStyle("Heading" + level);
+            }
             // "Page break before" on the page's first paragraph: no empty paragraphs are added.
             paragraph.setPageBreak(!firstPage && i == 0);
             paragraph.createRun().setText(translations.get(next++));
             if (bilingual) {
-              XWPFRun original = document.createParagraph().createRun();
-              original.setText(page.get(i));
+              XWPFParagraph originalParagraph = document.createParagraph();
+              if (level != null) {
+                originalParagraph.setStyle("Heading" + level);
+              }
+              XWPFRun original = originalParagraph.createRun();
+              original.setText(block.text());
               original.setItalic(true);
               original.setColor("666666");
             }
@@ -135,5 +268,27 @@ public class PdfFormat implements DocumentFormat {
         OoxmlPackage.save(document, target);
       }
     }
+  }
+
+  /**
+   * Heading levels by font size: the body size is the one most text is set in; short paragraphs in
+   * larger sizes are headings, the largest size level 1, down to level 3.
+   */
+  static Map<Float, Integer> headingLevels(List<List<Block>> pages) {
+    Map<Float, Long> charactersBySize = new java.util.HashMap<>();
+    pages.forEach(page -> page.forEach(b -> charactersBySize.merge(b.fontSize(), (long) b.text().length(), Long::sum)));
+    float body = charactersBySize.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0f);
+    java.util.TreeSet<Float> larger = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+    pages.forEach(page -> page.forEach(b -> {
+      if (b.fontSize() >= body * 1.15f && b.text().length() <= 200) {
+        larger.add(b.fontSize());
+      }
+    }));
+    Map<Float, Integer> levels = new java.util.HashMap<>();
+    int level = 1;
+    for (Float size : larger) {
+      levels.put(size, Math.min(level++, 3));
+    }
+    return levels;
   }
 }

@@ -23,9 +23,10 @@ public final class PlainTextFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    limits.checkFileSize(source);
     TextDecoding.Decoded decoded = TextDecoding.decode(java.nio.file.Files.readAllBytes(source));
-    TextTemplate template = new TextTemplate();
+    TextTemplate template = new TextTemplate(limits);
     for (String[] line : TextTemplate.lines(decoded.text())) {
       template.beginLine(!line[0].isBlank()).translatable(line[0]).endLine(line[1]);
     }

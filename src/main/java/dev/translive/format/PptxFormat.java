@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.poi.ooxml.POIXMLDocumentPart;
 import org.apache.poi.sl.usermodel.Placeholder;
+import org.apache.poi.xslf.usermodel.XSLFChart;
 import org.apache.poi.xslf.usermodel.XMLSlideShow;
 import org.apache.poi.xslf.usermodel.XSLFGroupShape;
 import org.apache.poi.xslf.usermodel.XSLFNotes;
@@ -20,7 +22,7 @@ import org.openxmlformats.schemas.drawingml.x2006.main.CTRegularTextRun;
 
 /**
  * PowerPoint presentations: one segment per paragraph of every text shape (inside groups too) and
- * table cell of each slide, followed by that slide's speaker notes. The translation is spread
+ * table cell of each slide, followed by that slide's speaker notes; then chart titles. The translation is spread
  * over the paragraph's runs so their formatting and hyperlinks survive. Layouts and masters are
  * templates and are not translated.
  *
@@ -44,33 +46,38 @@ public class PptxFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
-    try (XMLSlideShow show = open(source)) {
-      List<String> segments = translatableParagraphs(show).stream().map(PptxFormat::paragraphText).toList();
-      return new PptxExtraction(source, segments);
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    try (XMLSlideShow show = open(source, limits)) {
+      List<String> segments = new ArrayList<>(translatableParagraphs(show).stream().map(PptxFormat::segmentText).toList());
+      chartParagraphs(show).forEach(p -> segments.add(p.text()));
+      return new PptxExtraction(source, segments, limits);
     }
   }
 
-  private record PptxExtraction(Path source, List<String> segments) implements Extraction {
+  private record PptxExtraction(Path source, List<String> segments, FormatLimits limits) implements Extraction {
     @Override
     public void write(List<String> translations, Path target, boolean bilingual)
         throws IOException, FormatException {
       SegmentText.checkCount(segments, translations);
-      try (XMLSlideShow show = open(source)) {
+      try (XMLSlideShow show = open(source, limits)) {
         List<XSLFTextParagraph> paragraphs = translatableParagraphs(show);
-        if (paragraphs.size() != segments.size()) {
+        List<OoxmlRuns.Paragraph> charts = chartParagraphs(show);
+        if (paragraphs.size() + charts.size() != segments.size()) {
           throw new FormatException("The .pptx file changed since it was read; translate it again");
         }
         for (int i = 0; i < paragraphs.size(); i++) {
           replaceText(paragraphs.get(i), translations.get(i));
+        }
+        for (int i = 0; i < charts.size(); i++) {
+          charts.get(i).replace(translations.get(paragraphs.size() + i));
         }
         OoxmlPackage.save(show, target);
       }
     }
   }
 
-  private static XMLSlideShow open(Path source) throws IOException, FormatException {
-    return OoxmlPackage.open(source, OoxmlPackage.Kind.PRESENTATION, XMLSlideShow::new);
+  private static XMLSlideShow open(Path source, FormatLimits limits) throws IOException, FormatException {
+    return OoxmlPackage.open(source, OoxmlPackage.Kind.PRESENTATION, limits, XMLSlideShow::new);
   }
 
   private static List<XSLFTextParagraph> translatableParagraphs(XMLSlideShow show) {
@@ -80,6 +87,19 @@ public class PptxFormat implements DocumentFormat {
       XSLFNotes notes = slide.getNotes();
       if (notes != null) {
         collect(notes.getShapes(), found);
+      }
+    }
+    return found;
+  }
+
+  /** Chart titles and axis titles, slide by slide; POI exposes them only as XML. */
+  private static List<OoxmlRuns.Paragraph> chartParagraphs(XMLSlideShow show) {
+    List<OoxmlRuns.Paragraph> found = new ArrayList<>();
+    for (XSLFSlide slide : show.getSlides()) {
+      for (POIXMLDocumentPart part : slide.getRelations()) {
+        if (part instanceof XSLFChart chart) {
+          found.addAll(OoxmlRuns.drawingParagraphs(chart.getCTChartSpace()));
+        }
       }
     }
     return found;
@@ -110,10 +130,15 @@ public class PptxFormat implements DocumentFormat {
 
   private static void collect(XSLFTextShape shape, List<XSLFTextParagraph> found) {
     for (XSLFTextParagraph paragraph : shape.getTextParagraphs()) {
-      if (!SegmentText.isBlank(paragraphText(paragraph))) {
+      if (!SegmentText.isBlank(paragraphText(paragraph)) && !isCode(paragraph)) {
         found.add(paragraph);
       }
     }
+  }
+
+  /** A code block: every run in a monospaced font. */
+  private static boolean isCode(XSLFTextParagraph paragraph) {
+    return textRuns(paragraph).stream().allMatch(PptxFormat::isCodeRun);
   }
 
   /** Plain runs only: line breaks stay where they are and fields (slide number, date) are computed. */
@@ -135,10 +160,21 @@ public class PptxFormat implements DocumentFormat {
     return text.toString();
   }
 
+  private static boolean isCodeRun(XSLFTextRun run) {
+    return CodeText.isMonospaceFont(run.getFontFamily());
+  }
+
+  /** The paragraph as one segment; runs of inline code become tags, so the sentence around them stays whole. */
+  private static String segmentText(XSLFTextParagraph paragraph) {
+    List<XSLFTextRun> runs = textRuns(paragraph);
+    return RunTextDistributor.tagged(runs.stream().map(XSLFTextRun::getRawText).toList(),
+        runs.stream().map(PptxFormat::isCodeRun).toList());
+  }
+
   private static void replaceText(XSLFTextParagraph paragraph, String translation) {
     List<XSLFTextRun> runs = textRuns(paragraph);
-    List<String> pieces =
-        RunTextDistributor.distribute(translation, runs.stream().map(XSLFTextRun::getRawText).toList());
+    List<String> pieces = RunTextDistributor.distributeAroundFixed(translation,
+        runs.stream().map(XSLFTextRun::getRawText).toList(), runs.stream().map(PptxFormat::isCodeRun).toList());
     for (int i = 0; i < runs.size(); i++) {
       runs.get(i).setText(pieces.get(i));
     }

@@ -23,7 +23,8 @@ public class SrtFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    limits.checkFileSize(source);
     return SubtitleCues.read(source, "srt");
   }
 }

@@ -84,7 +84,8 @@ public final class TextDecoding {
     return nonAscii > 0 && han * 2 >= nonAscii;
   }
 
-  private static boolean startsWith(byte[] bytes, int... prefix) {
+  /** Whether {@code bytes} begin with the unsigned byte values {@code prefix} (magic numbers, BOMs). */
+  static boolean startsWith(byte[] bytes, int... prefix) {
     if (bytes.length < prefix.length) {
       return false;
     }

@@ -16,7 +16,15 @@ final class TextTemplate {
 
   private final List<Line> lines = new ArrayList<>();
   private final List<String> segments = new ArrayList<>();
+  /** Per segment: the text as written (for bilingual output) and the markup behind its tags. */
+  private final List<String> originals = new ArrayList<>();
+  private final List<InlineTags.Markup> markups = new ArrayList<>();
   private Line current;
+  private final FormatLimits limits;
+
+  TextTemplate(FormatLimits limits) {
+    this.limits = limits;
+  }
 
   private record Part(String fixed, int segmentIndex) {}
 
@@ -43,6 +51,14 @@ final class TextTemplate {
 
   /** Adds text to translate; surrounding whitespace stays fixed, and long text is split into sentences. */
   TextTemplate translatable(String text) {
+    return inline(text, plain -> new InlineTags.Builder().text(plain));
+  }
+
+  /**
+   * Adds text with inline markup: each sentence becomes one segment in which {@code parse} has
+   * turned the markup into tags, so text around inline code or a link is translated in context.
+   */
+  TextTemplate inline(String text, java.util.function.Function<String, InlineTags.Builder> parse) {
     int start = 0;
     int end = text.length();
     while (start < end && Character.isWhitespace(text.charAt(start))) {
@@ -53,32 +69,38 @@ final class TextTemplate {
     }
     fixed(text.substring(0, start));
     String core = text.substring(start, end);
-    if (!core.codePoints().anyMatch(Character::isLetter)) {
-      fixed(core);
-    } else if (core.length() <= SENTENCE_SPLIT_THRESHOLD) {
-      segment(core);
+    if (core.length() <= SENTENCE_SPLIT_THRESHOLD) {
+      taggedSegment(core, parse);
     } else {
       Matcher m = SENTENCE_END.matcher(core);
       int from = 0;
       while (m.find()) {
-        segment(core.substring(from, m.start()));
+        taggedSegment(core.substring(from, m.start()), parse);
         fixed(m.group());
         from = m.end();
       }
-      segment(core.substring(from));
+      taggedSegment(core.substring(from), parse);
     }
     fixed(text.substring(end));
     return this;
   }
 
+  private void taggedSegment(String raw, java.util.function.Function<String, InlineTags.Builder> parse) {
+    InlineTags.Builder built = parse.apply(raw);
+    if (!InlineTags.stripTags(built.segment()).codePoints().anyMatch(Character::isLetter)) {
+      fixed(raw);
+      return;
+    }
+    limits.checkSegments(segments.size() + 1L);
+    current.parts.add(new Part(null, segments.size()));
+    segments.add(built.segment());
+    originals.add(raw);
+    markups.add(built.markup());
+  }
+
   TextTemplate endLine(String ending) {
     current.ending = ending;
     return this;
-  }
-
-  private void segment(String text) {
-    current.parts.add(new Part(null, segments.size()));
-    segments.add(text);
   }
 
   List<String> segments() {
@@ -96,14 +118,14 @@ final class TextTemplate {
         if (part.segmentIndex() < 0) {
           out.append(part.fixed());
         } else {
-          out.append(translations.get(part.segmentIndex()));
+          out.append(markups.get(part.segmentIndex()).restore(translations.get(part.segmentIndex())));
           translatedAny = true;
         }
       }
       if (bilingual && line.paragraph && translatedAny) {
         out.append(line.ending.isEmpty() ? "\n" : line.ending);
         for (Part part : line.parts) {
-          out.append(part.segmentIndex() < 0 ? part.fixed() : segments.get(part.segmentIndex()));
+          out.append(part.segmentIndex() < 0 ? part.fixed() : originals.get(part.segmentIndex()));
         }
       }
       out.append(line.ending);

@@ -32,7 +32,7 @@ public class VttFormat implements DocumentFormat {
   }
 
   @Override
-  public Extraction extract(Path source) throws IOException, FormatException {
+  public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
     byte[] head;
     try (var in = Files.newInputStream(source)) {
       head = in.readNBytes(64);
@@ -40,6 +40,7 @@ public class VttFormat implements DocumentFormat {
     if (!matchesContent(head)) {
       throw new FormatException("The .vtt file does not start with the WEBVTT header");
     }
+    limits.checkFileSize(source);
     return SubtitleCues.read(source, "vtt");
   }
 }

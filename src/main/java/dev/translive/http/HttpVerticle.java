@@ -442,7 +442,7 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(body -> {
           if (ctx.response().closed()) {
             // The client left (or idled out) before its 202: nobody holds these tokens, so the tasks go.
-            withdraw(body.getJsonArray("tasks").stream().map(JsonObject.class::cast).toList());
+            submission.withdrawAll(body.getJsonArray("tasks"));
           } else {
             json(ctx, 202, body);
           }
@@ -486,7 +486,7 @@ public final class HttpVerticle extends VerticleBase {
         });
       }
       return chain.map(v -> new JsonObject().put("tasks", queued).put("batches", batchReplies))
-          .onFailure(err -> withdraw(queued.stream().map(JsonObject.class::cast).toList()));
+          .onFailure(err -> submission.withdrawAll(queued));
     })).onComplete(ar -> vertx.fileSystem().deleteRecursive(dir.toString())
         .onFailure(err -> LOG.debug("Could not remove an opened zip: {}", err.getMessage())));
   }
@@ -592,12 +592,6 @@ public final class HttpVerticle extends VerticleBase {
     String path = entryPath == null ? "" : entryPath.replace('\\', '/');
     int slash = path.lastIndexOf('/');
     return (slash < 0 ? "" : path.substring(0, slash + 1)) + resultName;
-  }
-
-  /** Cancels accepted tasks whose tokens the client will never receive. */
-  private void withdraw(List<JsonObject> tasks) {
-    tasks.forEach(t -> bus.request(Addresses.TASKS_CANCEL,
-        new JsonObject().put("task_id", t.getString("task_id")).put("token", t.getString("token"))));
   }
 
   private void result(RoutingContext ctx) {

@@ -70,6 +70,11 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
     return vertx.eventBus().<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.toJson()).map(Message::body);
   }
 
+  /** Cancels queued tasks whose tokens their client will never receive (it left before the reply). */
+  public Future<Void> withdrawAll(JsonArray queued) {
+    return undoAll(queued.stream().map(JsonObject.class::cast).map(Future::succeededFuture).toList(), this::withdraw, "withdraw");
+  }
+
   private Future<?> withdraw(JsonObject queued) {
     return vertx.eventBus().request(Addresses.TASKS_CANCEL,
         new Internal.TaskRef(queued.getString("task_id"), queued.getString("token")).toJson());

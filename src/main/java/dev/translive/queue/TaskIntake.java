@@ -97,7 +97,8 @@ public final class TaskIntake {
     try {
       segments = format.extract(uploaded).segments().size();
     } catch (FormatException e) {
-      throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "': " + e.getMessage());
+      ErrorCode code = e instanceof dev.translive.format.DocumentTooLargeException ? ErrorCode.TOO_LARGE : ErrorCode.UNREADABLE_DOCUMENT;
+      throw code.error("'" + filename + "': " + e.getMessage());
     }
     if (segments == 0) {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");

@@ -12,17 +12,10 @@ import java.nio.file.Path;
  * upload there, a translator fetches it into its own data dir, puts the result back, and any HTTP
  * node serves the download from it.
  */
-public final class TaskFiles {
-  private final Vertx vertx;
-  private final Store store;
-  private final Path uploads;
-  private final Path results;
-
+public record TaskFiles(Vertx vertx, Store store, Path uploads, Path results) {
+  /** Uploads and results in their directories under {@code dataDir}. */
   public TaskFiles(Vertx vertx, Store store, Path dataDir) {
-    this.vertx = vertx;
-    this.store = store;
-    this.uploads = dataDir.resolve("uploads");
-    this.results = dataDir.resolve("results");
+    this(vertx, store, dataDir.resolve("uploads"), dataDir.resolve("results"));
   }
 
   /** This node's copy of the upload (named as the receiving node named it). */

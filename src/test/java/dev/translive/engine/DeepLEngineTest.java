@@ -74,4 +74,20 @@ class DeepLEngineTest {
     assertEquals(50, engine.batchSize());
     assertEquals(2, engine.maxInFlight());
   }
+
+  /** Inline tags go as XML with tag_handling, the text escaped, as DeepL documents it; they come back in place. */
+  @Test
+  void inlineTagsUseDeepLTagHandling(Vertx vertx) {
+    backend = FakeHttpBackend.start(vertx, (b, req, body, n) -> {
+      JsonObject json = body.toJsonObject();
+      String text = json.getJsonArray("text").getString(0);
+      // A DeepL-like answer: the XML kept, the text around it translated.
+      String translated = text.replace("Use ", "Usa ").replace(" to choose &lt;a&gt; &amp; b", " para elegir &lt;a&gt; &amp; b");
+      b.reply(req, 200, new JsonObject().put("translations", new JsonArray().add(new JsonObject().put("text",
+          json.getString("tag_handling") + ":" + translated))));
+    });
+    engine = new DeepLEngine(vertx, new JsonObject().put("apiKey", KEY).put("url", backend.url()).put("requestsPerSecond", 1000));
+    List<String> output = await(engine.translate(List.of("Use <x1/> to choose <a> & b"), "en", "es"));
+    assertEquals(List.of("xml:Usa <x1/> para elegir <a> & b"), output);
+  }
 }

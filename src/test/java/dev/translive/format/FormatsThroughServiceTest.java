@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.multipart.MultipartForm;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,22 +30,7 @@ class FormatsThroughServiceTest {
   @TempDir Path dataDir;
 
   private static HttpResponse<Buffer> roundTrip(TestServer server, String name, byte[] content, String extraField) throws Exception {
-    MultipartForm form = MultipartForm.create().binaryFileUpload("file", name, Buffer.buffer(content), "application/octet-stream");
-    if (extraField != null) {
-      form.attribute(extraField, "true");
-    }
-    var accepted = server.http.post("/api/tasks").sendMultipartForm(form).await(10, TimeUnit.SECONDS);
-    assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
-    JsonObject task = accepted.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0);
-    JsonObject done;
-    try {
-      done = server.awaitFinished(task.getString("task_id")).await(15, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("stuck: " + server.task(task.getString("task_id")).await(5, TimeUnit.SECONDS).encode());
-    }
-    assertEquals("completed", done.getString("status"), done.encode());
-    return server.http.get("/api/tasks/" + task.getString("task_id") + "/result").putHeader("X-Task-Token", task.getString("token"))
-        .send().await(10, TimeUnit.SECONDS);
+    return ServiceRoundTrip.translate(server, name, content, extraField == null ? Map.of() : Map.of(extraField, "true"));
   }
 
   @Test

@@ -88,4 +88,37 @@ class XlsxFormatTest {
     FormatException e = assertThrows(FormatException.class, () -> format.extract(file));
     assertTrue(e.getMessage().contains("Word document"), e.getMessage());
   }
+
+  @Test
+  void richTextRunsKeepTheirFontsAndInlineStringsAreTranslatedWhereTheyAreShown() throws Exception {
+    Path file = dir.resolve("rich.xlsx");
+    try (XSSFWorkbook workbook = new XSSFWorkbook()) {
+      XSSFFont bold = workbook.createFont();
+      bold.setBold(true);
+      org.apache.poi.xssf.usermodel.XSSFRichTextString rich = new org.apache.poi.xssf.usermodel.XSSFRichTextString("Total before tax");
+      rich.applyFont(0, 5, bold);
+      XSSFRow row = workbook.createSheet("S").createRow(0);
+      row.createCell(0).setCellValue(rich);
+      var inline = row.createCell(1).getCTCell();
+      inline.setT(org.openxmlformats.schemas.spreadsheetml.x2006.main.STCellType.INLINE_STR);
+      inline.addNewIs().setT("Shown inline");
+      try (OutputStream out = Files.newOutputStream(file)) {
+        workbook.write(out);
+      }
+    }
+    DocumentFormat.Extraction extraction = format.extract(file);
+    assertEquals(List.of("Total before tax", "Shown inline"), extraction.segments());
+    Path out = dir.resolve("out.xlsx");
+    extraction.write(List.of("Gesamt vor Steuern", "Inline gezeigt"), out, false);
+    try (XSSFWorkbook workbook = new XSSFWorkbook(Files.newInputStream(out))) {
+      XSSFRow row = workbook.getSheet("S").getRow(0);
+      var text = row.getCell(0).getRichStringCellValue();
+      assertEquals("Gesamt vor Steuern", text.getString());
+      assertEquals(2, text.numFormattingRuns(), "both runs kept");
+      assertTrue(text.getFontOfFormattingRun(0).getBold());
+      assertEquals("Inline gezeigt", row.getCell(1).getStringCellValue());
+      // What a reader shows for an inline string is its <is>, so that is where the translation must be.
+      assertEquals("Inline gezeigt", row.getCell(1).getCTCell().getIs().getT());
+    }
+  }
 }
