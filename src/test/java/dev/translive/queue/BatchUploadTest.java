@@ -60,8 +60,9 @@ class BatchUploadTest {
       Map<String, String> entries = new LinkedHashMap<>();
       entries.put("book/chapter1.txt", "First chapter.\nIt begins.\n");
       entries.put("book/notes/remarks.md", "# Remarks\n\nSome remarks.\n");
-      entries.put("book/cover.png", "not an image really");
+      entries.put("book/tool.exe", "not an image really");
       entries.put("../../outside.txt", "Escaping.\n");
+      entries.put("book/empty.txt", "");
       HttpResponse<Buffer> response = upload(server, zip(entries), "loose.txt");
       assertEquals(202, response.statusCode(), response.bodyAsString());
       JsonObject body = response.bodyAsJsonObject();
@@ -71,8 +72,10 @@ class BatchUploadTest {
       assertEquals(2, files.size());
       assertEquals("book/chapter1.txt", files.getJsonObject(0).getString("path"));
       JsonArray skipped = batch.getJsonArray("skipped");
-      assertEquals(new JsonObject().put("name", "book/cover.png").put("reason", "unsupported format"), skipped.getJsonObject(0));
+      assertEquals(new JsonObject().put("name", "book/tool.exe").put("reason", "unsupported format"), skipped.getJsonObject(0));
       assertEquals("../../outside.txt", skipped.getJsonObject(1).getString("name"));
+      assertEquals("book/empty.txt", skipped.getJsonObject(2).getString("name"), "refused alone, as an upload would be");
+      assertTrue(skipped.getJsonObject(2).getString("reason").contains("empty"), skipped.encode());
       assertTrue(Files.notExists(dataDir.getParent().resolve("outside.txt")));
 
       String batchId = batch.getString("batch_id");
