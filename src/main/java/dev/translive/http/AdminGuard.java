@@ -76,7 +76,8 @@ public final class AdminGuard {
     }
   }
 
-  private static byte[] digest(String key) {
+  /** SHA-256 of a secret, for constant-time comparison (also the batch tokens). */
+  static byte[] digest(String key) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
