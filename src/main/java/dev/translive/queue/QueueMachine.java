@@ -637,14 +637,17 @@ final class QueueMachine {
 
   Ranges queueNoRanges(int maxRanges) {
     List<long[]> ranges = new ArrayList<>();
-    if (settings.fairShare() || anyPriority()) {
-      // Clients count the numbers below their own to place themselves; under fair share the
-      // numbers do not give the order, so none are sent and clients rely on the listed head.
-      return new Ranges(ranges, false);
-    }
     long start = -1;
     long end = -1;
+    long previous = Long.MIN_VALUE;
     for (TaskRecord q : queued.inOrder()) {
+      if (q.number <= previous) {
+        // Clients count the numbers below their own to place themselves; when the dispatch order
+        // is not the numbers' order (several submitters taking turns, priorities, a task put back
+        // first) that would be wrong, so none are sent and clients rely on the head or GET.
+        return new Ranges(List.of(), false);
+      }
+      previous = q.number;
       if (q.number == end + 1) {
         end = q.number;
         continue;
@@ -662,16 +665,6 @@ final class QueueMachine {
       ranges.add(new long[] {start, end});
     }
     return new Ranges(ranges, true);
-  }
-
-  /** Whether a queued task has a priority other than normal: then numbers do not give the order either. */
-  private boolean anyPriority() {
-    for (TaskRecord q : queued) {
-      if (q.rank() != 1) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Seconds per segment for a task's engine: history, else the engine's nominal pace, else the configured default. */

@@ -286,6 +286,14 @@ class QueueMachinePropertyTest {
     for (int i = 0; i < queued.size(); i++) {
       assertEquals(i + 1, machine.position(queued.get(i)), at("positions are 1..n"));
     }
+    QueueMachine.Ranges ranges = machine.queueNoRanges(QueueViews.MAX_QUEUE_NO_RANGES);
+    if (ranges.complete()) {
+      for (int i = 0; i < queued.size(); i++) {
+        long mine = queued.get(i).number;
+        long below = ranges.ranges().stream().mapToLong(r -> Math.max(0, Math.min(r[1], mine - 1) - r[0] + 1)).sum();
+        assertEquals(i, below, at("a client's place from the queue-number ranges is its real place"));
+      }
+    }
     int finishedKnown = 0;
     for (Map.Entry<String, Expected> e : model.entrySet()) {
       String id = e.getKey();
