@@ -232,8 +232,14 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   private void requeued(TaskRecord task, String why) {
-    LOG.warn("Task {} goes back to the head of the queue: {}", task.id(), why);
     store.save(task);
+    if (task.paused) {
+      // Its owner had asked to pause it: it waits paused, and clients hear so as after a pause.
+      LOG.warn("Task {} is paused: {}", task.id(), why);
+      bus.publish(Addresses.PROGRESS, views.taskPaused(task, seq.next()));
+    } else {
+      LOG.warn("Task {} goes back to the head of the queue: {}", task.id(), why);
+    }
     publisher.changed(QueuePublisher.Change.STRUCTURAL);
     if (!dispatchRetryScheduled) {
       dispatchRetryScheduled = true;
