@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes bench/results/<name>.{json,md,svg} and summary.md.
-#   BENCH_ONLY=fanout,fanout2,pipeline,llm,queue,upload   run a subset (default: all six)
+#   BENCH_ONLY=fanout,fanout-sockjs,fanout-node,fanout-fallback,fanout2,pipeline,llm,queue,upload   a subset (default: all)
+#                                                  fanout: raw WebSocket clients; fanout-sockjs: SockJS's WebSocket
+#                                                  transport as sockjs-client speaks it (the browsers' path);
+#                                                  fanout-node: the same clients against a Node ws broadcaster
+#                                                  (bench/node-broadcaster, npm's ws), the reference of fanout-versus.md
+#                                                  fanout-fallback: cost per delivery of each SockJS transport
+#                                                  with the official client (Node, 200 clients)
 #                                                  fanout2: the fan-out on a two-node cluster (starts PostgreSQL)
 #   BENCH_CLIENTS=N                                fan-out clients (default 10000)
 #   BUILD_DIR=dir                                  Maven build dir (default target), as -DbuildDir
@@ -11,7 +17,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-target}"
 BUILD_DIR="$(mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd)"
 RESULTS="bench/results"
-ONLY="${BENCH_ONLY:-fanout,fanout2,pipeline,llm,queue,upload}"
+ONLY="${BENCH_ONLY:-fanout,fanout-sockjs,fanout-node,fanout-fallback,fanout2,pipeline,llm,queue,upload}"
 MVN=(mvn -B -q "-DbuildDir=$BUILD_DIR")
 
 if [ ! -f "$BUILD_DIR/translive.jar" ]; then
@@ -24,6 +30,12 @@ CP="$BUILD_DIR/test-classes:$BUILD_DIR/classes:$(cat "$BUILD_DIR/bench.classpath
 # 10,000 sockets need more descriptors than the usual 1024, in both JVMs (the server inherits this).
 ulimit -n 20000 || echo "WARNING: cannot raise the open-files limit to 20000 (now $(ulimit -n))" >&2
 mkdir -p "$RESULTS"
+case ",$ONLY," in
+  *",fanout-node,"*|*",fanout-fallback,"*)
+    if [ ! -d bench/node-broadcaster/node_modules/ws ] || [ ! -d bench/node-broadcaster/node_modules/sockjs-client ]; then
+      (cd bench/node-broadcaster && npm install --no-audit --no-fund --loglevel=error)
+    fi ;;
+esac
 case ",$ONLY," in
   *",fanout2,"*) export BENCH_PG_URL="${BENCH_PG_URL:-$(scripts/postgres.sh start | tail -n 1)}" ;;
 esac
@@ -46,6 +58,12 @@ run() { # run <name> <class> <load generator heap> [arguments]
 
 failed=()
 run fanout FanoutLoadGenerator 1500m
+BENCH_TARGET=sockjs run fanout-sockjs FanoutLoadGenerator 1500m
+BENCH_TARGET=node run fanout-node FanoutLoadGenerator 1500m
+# Translive's transports beside the Node broadcaster of the same run, as ratios.
+rm -f "$RESULTS/fanout-versus.md"
+java -Dbench.results="$RESULTS" -cp "$CP" dev.translive.bench.FanoutVersus >/dev/null
+run fanout-fallback FanoutFallbackBench 512m
 run fanout2 FanoutLoadGenerator 1500m 2
 # Single node vs two nodes, from fanout.json and fanout2.json (whichever runs they come from).
 rm -f "$RESULTS/fanout-compare.md"
@@ -61,7 +79,7 @@ run upload UploadBench 256m
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB," \
     "$(java -version 2>&1 | head -1). Reproduce with \`make bench\`; details in bench/README.md."
   echo
-  for name in fanout fanout2 fanout-compare pipeline llm queue upload; do
+  for name in fanout-versus fanout fanout-sockjs fanout-node fanout-fallback fanout2 fanout-compare pipeline llm queue upload; do
     [ -f "$RESULTS/$name.md" ] && { cat "$RESULTS/$name.md"; echo; }
   done
 } >"$RESULTS/summary.md"

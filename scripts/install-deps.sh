@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh run    Apertium (the real offline engine)
 #   scripts/install-deps.sh test   Apertium, APy, Chromium and its driver (browser tests), and the
 #                                  tools that make and check the format tests' documents (pandoc, python-docx,
-#                                  openpyxl, epubcheck)
+#                                  openpyxl, epubcheck), python3 for the TCP bridge client
 set -euo pipefail
 purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
@@ -13,6 +13,12 @@ if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
   packages+=(pandoc python3-docx python3-openpyxl epubcheck)
   # Text recognition for scans and images (optional when running; the tests need it).
   packages+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
+  # Node and npm: the official SockJS event-bus client in the bridge tests, bench's Node ws broadcaster.
+  # (checked by command: a NodeSource nodejs brings its own npm and conflicts with Debian's).
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+  # The README's TCP bridge client, run by TcpBridgeTest and ClusterIT.
+  packages+=(python3)
 fi
 
 missing=()

@@ -5,11 +5,17 @@
  *   subscribeToProgress(cb)   every progress_update, task_started and task_completed
  *   subscribeToQueue(cb)      every queue_update
  *   subscribeToConnection(cb) {connected, state}; state: connected | reconnecting | polling | offline
+ *   subscribeToSnapshot(cb)   every full snapshot (bridge reply or poll), before its messages are delivered
  * Each returns its unsubscribe function. The first subscription starts the connection.
  *
  * Transport: the Vert.x event-bus bridge client (vendor/vertx-eventbus.js) over SockJS at /eventbus.
+ * - Addresses: the bridge path and its addresses come from the server (GET /api/bridge), so they
+ *   are defined once, on the server; options may still name them (then nothing is fetched).
  * - Reconnect: our own loop around `new EventBus()` (its built-in one has no full jitter), with
  *   exponential backoff and full jitter so a restarted server is not hit by every page at once.
+ *   While the server itself is unreachable (the polling fallback fails too) the attempts stay
+ *   within maxUnreachableInterval, so a page is back within about a second of the server; while the
+ *   server answers but the bridge does not, they back off up to maxReconnectInterval.
  * - Fallback: while the bridge cannot be opened, GET /api/queue is polled (never two requests at a
  *   time), and the bridge keeps being retried in the background; the first success stops polling.
  * - Resync: every (re)connect asks translive.snapshot for the current state, and so does a page
@@ -24,14 +30,17 @@
 
   const DEFAULTS = {
     baseUrl: '',
-    /** Where the bridge, the addresses and the polling snapshot are; another app embedding the progress layer may move them. */
-    bridgePath: '/eventbus',
+    /** Where the server names its bridge path and addresses, and where the polling snapshot is. */
+    configPath: '/api/bridge',
     pollPath: '/api/queue',
-    progressAddress: 'translive.progress',
-    queueAddress: 'translive.queue',
-    snapshotAddress: 'translive.snapshot',
-    reconnectInterval: 2000,
+    /** Set all four to skip asking the server (another app embedding the progress layer). */
+    bridgePath: null,
+    progressAddress: null,
+    queueAddress: null,
+    snapshotAddress: null,
+    reconnectInterval: 1000,
     maxReconnectInterval: 30000,
+    maxUnreachableInterval: 1000,
     /** A snapshot request unanswered this long means the socket only looks open: reopen it. */
     snapshotTimeout: 5000,
     /** The bridge client's keep-alive ping. */
@@ -87,7 +96,7 @@
 
   function createProgressClient(userOptions) {
     const opt = Object.assign({}, DEFAULTS, userOptions || {});
-    const listeners = { progress: new Set(), queue: new Set(), connection: new Set() };
+    const listeners = { progress: new Set(), queue: new Set(), connection: new Set(), snapshot: new Set() };
     const seqFilter = createSeqFilter(opt.maxTrackedTasks);
 
     let started = false;
@@ -101,6 +110,9 @@
     let everVerified = false; // some earlier socket worked: a new one is a reconnect (the server counts them)
     let failedAttempts = 0; // consecutive attempts that never opened
     let reconnectTimer = null;
+
+    let serverAnswered = true; // the last poll (if any) got an answer: a failing bridge is the bridge's fault
+    let addressesRequest = null; // the one GET of the bridge addresses in flight
 
     let polling = false;
     let pollTimer = null;
@@ -134,6 +146,7 @@
     /** The body of GET /api/queue and of the translive.snapshot reply. */
     function applySnapshot(snapshot) {
       if (!snapshot) return;
+      emit(listeners.snapshot, snapshot);
       (snapshot.progress || []).forEach(deliverTaskMessage);
       deliverQueue(snapshot.queue);
     }
@@ -158,7 +171,13 @@
     function connectBridge() {
       clearTimeout(reconnectTimer);
       reconnectTimer = null;
-      if (bus || suspended) return;
+      if (bus || suspended || addressesRequest) return;
+      if (!haveAddresses()) {
+        addressesRequest = fetchAddresses()
+          .then(() => { addressesRequest = null; connectBridge(); },
+            () => { addressesRequest = null; serverAnswered = false; attemptFailed(); });
+        return;
+      }
       let eb;
       try {
         eb = opt.createEventBus(opt.baseUrl + opt.bridgePath,
@@ -187,12 +206,36 @@
         if (wasWorking) {
           // Lost a working bridge: try again soon, jittered, before falling back.
           failedAttempts = 0;
+          serverAnswered = false;
           setState(navigator.onLine === false ? 'offline' : 'reconnecting');
           scheduleReconnect();
         } else {
           attemptFailed();
         }
       };
+    }
+
+    function haveAddresses() {
+      return opt.bridgePath && opt.progressAddress && opt.queueAddress && opt.snapshotAddress;
+    }
+
+    async function fetchAddresses() {
+      const controller = new AbortController();
+      const timeout = setTimeout(() => controller.abort(), opt.pollRequestTimeout);
+      try {
+        const response = await opt.fetch(opt.baseUrl + opt.configPath,
+          { signal: controller.signal, cache: 'no-store', headers: { Accept: 'application/json' } });
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        const body = await response.json();
+        const addresses = body.addresses || {};
+        if (!body.path || !addresses.progress || !addresses.queue || !addresses.snapshot) throw new Error('incomplete bridge description');
+        opt.bridgePath = body.path;
+        opt.progressAddress = addresses.progress;
+        opt.queueAddress = addresses.queue;
+        opt.snapshotAddress = addresses.snapshot;
+      } finally {
+        clearTimeout(timeout);
+      }
     }
 
     function attemptFailed() {
@@ -204,7 +247,9 @@
     function scheduleReconnect() {
       clearTimeout(reconnectTimer);
       if (suspended) return;
-      const delay = backoffDelay(failedAttempts, opt.reconnectInterval, opt.maxReconnectInterval, opt.random);
+      // The server gone: retry within about a second, so the page is back soon after it is.
+      const cap = serverAnswered ? opt.maxReconnectInterval : Math.min(opt.maxUnreachableInterval, opt.maxReconnectInterval);
+      const delay = backoffDelay(failedAttempts, opt.reconnectInterval, cap, opt.random);
       reconnectTimer = setTimeout(connectBridge, delay);
     }
 
@@ -240,6 +285,7 @@
           clearTimeout(watchdog);
           if (bus !== eb) return;
           if (!busVerified) {
+            serverAnswered = true;
             busVerified = true;
             everVerified = true;
             failedAttempts = 0;
@@ -285,9 +331,11 @@
       const timeout = setTimeout(() => controller.abort(), opt.pollRequestTimeout);
       let snapshot = null;
       let retryAfterMs = 0;
+      let answered = false;
       try {
         const response = await opt.fetch(opt.baseUrl + opt.pollPath,
           { signal: controller.signal, cache: 'no-store', headers: { Accept: 'application/json' } });
+        answered = true;
         if (response.ok) {
           snapshot = await response.json();
         } else {
@@ -301,6 +349,7 @@
       if (pollInFlight !== controller) return; // stopped meanwhile
       pollInFlight = null;
       if (!polling) return;
+      serverAnswered = answered;
       if (snapshot) {
         pollFailures = 0;
         applySnapshot(snapshot);
@@ -382,6 +431,7 @@
     return {
       subscribeToProgress: (cb) => subscribe(listeners.progress, cb),
       subscribeToQueue: (cb) => subscribe(listeners.queue, cb),
+      subscribeToSnapshot: (cb) => subscribe(listeners.snapshot, cb),
       subscribeToConnection(cb) {
         const unsubscribe = subscribe(listeners.connection, cb);
         cb(connectionSnapshot());

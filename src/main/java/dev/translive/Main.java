@@ -38,6 +38,8 @@ public final class Main {
       // Closed only after the result arrived: closing first would stop the loop that delivers it.
       reader.close();
     }
+    LOG.info("Data in {}; logs in {}", config.dataDir().toAbsolutePath(), java.nio.file.Path.of(
+        ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).getProperty("LOG_DIR")).toAbsolutePath());
     // One registry for the Vert.x built-ins (HTTP, event bus, pools, JVM) and Translive's own meters.
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()

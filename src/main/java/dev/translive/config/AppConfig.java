@@ -29,14 +29,23 @@ public final class AppConfig {
         q.getBoolean("showFilenames"), q.getDouble("defaultSecondsPerSegment"), q.getString("sourceLang"),
         q.getString("targetLang"), section("history").getInteger("maxTasks"));
     JsonObject b = section("bridge");
-    // The bridge settings are the progress layer's own options, on the contract's addresses.
-    this.bridge = new dev.translive.progress.BridgeOptions(dev.translive.progress.BridgeOptions.PROGRESS,
-        dev.translive.progress.BridgeOptions.QUEUE, dev.translive.progress.BridgeOptions.SNAPSHOT,
-        b.getInteger("maxConnections"), b.getInteger("maxMessagesPerSecond"), b.getInteger("maxInboundPerSecond"),
-        b.getInteger("maxPendingPerSocket"), b.getLong("maxUnflushedBytesPerSocket", 262144L),
-        b.getInteger("maxHandlersPerSocket"), b.getLong("heartbeatMs"), b.getLong("sessionTimeoutMs"),
-        b.getLong("pingTimeoutMs"), b.getInteger("maxFrameBytes", 16384), b.getLong("fanOutIntervalMs", 100L), origins,
-        b.getJsonArray("disabledTransports", new JsonArray()).stream().map(Object::toString).toList());
+    // The bridge settings are the progress layer's own options (named defaults, contract addresses).
+    dev.translive.progress.BridgeOptions d = new dev.translive.progress.BridgeOptions();
+    this.bridge = d
+        .setMaxConnections(b.getInteger("maxConnections", d.getMaxConnections()))
+        .setMaxConnectionsPerClient(b.getInteger("maxConnectionsPerClient", d.getMaxConnectionsPerClient()))
+        .setMaxMessagesPerSecond(b.getInteger("maxMessagesPerSecond", d.getMaxMessagesPerSecond()))
+        .setMaxInboundPerSecond(b.getInteger("maxInboundPerSecond", d.getMaxInboundPerSecond()))
+        .setMaxPendingPerSocket(b.getInteger("maxPendingPerSocket", d.getMaxPendingPerSocket()))
+        .setMaxUnflushedBytesPerSocket(b.getLong("maxUnflushedBytesPerSocket", d.getMaxUnflushedBytesPerSocket()))
+        .setMaxHandlersPerSocket(b.getInteger("maxHandlersPerSocket", d.getMaxHandlersPerSocket()))
+        .setHeartbeatMs(b.getLong("heartbeatMs", d.getHeartbeatMs()))
+        .setSessionTimeoutMs(b.getLong("sessionTimeoutMs", d.getSessionTimeoutMs()))
+        .setPingTimeoutMs(b.getLong("pingTimeoutMs", d.getPingTimeoutMs()))
+        .setMaxFrameBytes(b.getInteger("maxFrameBytes", d.getMaxFrameBytes()))
+        .setFanOutIntervalMs(b.getLong("fanOutIntervalMs", d.getFanOutIntervalMs()))
+        .setAllowedOrigins(origins)
+        .setDisabledTransports(b.getJsonArray("disabledTransports", new JsonArray()).stream().map(Object::toString).toList());
     this.bridgeCompression = b.getBoolean("compression", false);
     JsonObject u = section("upload");
     this.upload = new Upload(u.getLong("maxBytes"), u.getInteger("maxFiles"), u.getLong("minFreeBytes"),

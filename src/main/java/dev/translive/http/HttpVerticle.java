@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   public static final String TOKEN_HEADER = "X-Task-Token";
+  /** Where the browser bridge (SockJS) is mounted; the page learns it from GET /api/bridge. */
+  public static final String BRIDGE_PATH = "/eventbus";
   /** The submitter for fair share (contract extension): the page sends its browser id. */
   public static final String CLIENT_ID_HEADER = "X-Client-Id";
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{8,128}");
@@ -157,6 +159,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
     router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
+    router.get("/api/bridge").handler(ctx -> json(ctx, 200, ProgressBridge.describe(BRIDGE_PATH, config.bridge())));
     // Liveness is open to anyone; the detail of /health and the metrics need the admin key when exposed.
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     var healthDetail = HealthCheckHandler.createWithHealthChecks(health);
@@ -178,11 +181,10 @@ public final class HttpVerticle extends VerticleBase {
     });
 
     // The live bridge comes from the progress layer; its routes go before the catch-all static handler.
-    Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, "/eventbus", config.bridge(), bridges,
+    Future<ProgressBridge> bridgeReady = ProgressBridge.mount(vertx, router, BRIDGE_PATH, config.bridge(), bridges,
         "/vendor/sockjs.min.js").onSuccess(b -> bridge = b);
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.error("no such API path: " + ctx.request().path())));
-    Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
-    router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webroot.toString()).setCachingEnabled(false));
+    router.route().handler(staticFiles());
     router.route().failureHandler(this::failure);
 
     HttpServerOptions options = new HttpServerOptions()
@@ -190,8 +192,8 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(config.http().port())
         .setPerMessageWebSocketCompressionSupported(config.bridgeCompression())
         .setPerFrameWebSocketCompressionSupported(config.bridgeCompression())
-        .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes())
+        .setMaxWebSocketFrameSize(config.bridge().getMaxFrameBytes())
+        .setMaxWebSocketMessageSize(config.bridge().getMaxFrameBytes())
         // A connection with no traffic either way for this long is closed (the bridge heartbeats more often).
         .setIdleTimeout(edge.idleTimeoutSeconds())
         // Without h2c detection the connection handler runs at accept, so the header timer starts then.
@@ -268,10 +270,21 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (bridge != null) {
-      bridge.close();
+    return bridge == null ? Future.succeededFuture() : bridge.close();
+  }
+
+  /**
+   * The page: from {@code http.webroot} when that directory exists (edit without rebuilding), else
+   * the copy packaged in the jar, so the jar serves the page from whatever directory it starts in.
+   */
+  private StaticHandler staticFiles() {
+    Path webroot = Path.of(config.http().webroot()).toAbsolutePath();
+    if (java.nio.file.Files.isDirectory(webroot)) {
+      LOG.debug("Page served from {}", webroot);
+      return StaticHandler.create(FileSystemAccess.ROOT, webroot.toString()).setCachingEnabled(false);
     }
-    return Future.succeededFuture();
+    LOG.debug("Page served from the jar ({} does not exist)", webroot);
+    return StaticHandler.create(FileSystemAccess.RELATIVE, "webroot");
   }
 
   /** The bound port (the configured one, or the one picked when it was 0). */

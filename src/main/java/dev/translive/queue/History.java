@@ -61,7 +61,8 @@ final class History {
 
   JsonObject stats() {
     int count = entries.size();
-    long completed = entries.stream().filter(e -> "completed".equals(e.getString("status"))).count();
+    long completed = countOf("completed");
+    long failed = countOf("failed");
     double totalDuration = entries.stream().mapToDouble(e -> e.getDouble("duration_seconds", 0.0)).sum();
     double completedDuration = entries.stream().filter(e -> "completed".equals(e.getString("status")))
         .mapToDouble(e -> e.getDouble("duration_seconds", 0.0)).sum();
@@ -70,8 +71,15 @@ final class History {
     return new JsonObject()
         .put("count", count)
         .put("completed", completed)
-        .put("success_rate", count == 0 ? null : (double) completed / count)
+        .put("failed", failed)
+        .put("cancelled", countOf("cancelled"))
+        // A cancellation is the user's choice, not a failure: it counts in neither side of the rate.
+        .put("success_rate", completed + failed == 0 ? null : (double) completed / (completed + failed))
         .put("average_duration_seconds", count == 0 ? null : totalDuration / count)
         .put("throughput_segments_per_second", completedDuration <= 0 ? null : completedSegments / completedDuration);
+  }
+
+  private long countOf(String status) {
+    return entries.stream().filter(e -> status.equals(e.getString("status"))).count();
   }
 }

@@ -37,6 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  * the clients alternate between the two nodes' HTTP ports; the task is uploaded to node A, so node B's
  * clients get their progress over the clustered bus. CPU, heap and RSS are summed over the node processes.
  *
+ * <p>BENCH_TARGET picks what the clients speak and to whom: {@code raw} (default; the raw bridge
+ * WebSocket at /eventbus/websocket), {@code sockjs} (SockJS's WebSocket transport as sockjs-client speaks
+ * it, what browsers use: /eventbus/<server>/<session>/websocket, frames o, h, a[...], c[...]) or {@code node}
+ * (the same raw clients against bench/node-broadcaster, a plain Node ws broadcaster: the reference every
+ * figure is a ratio to). BENCH_NAME_SUFFIX names a run apart (e.g. "-before" for the previous jar).
+ *
  * <p>Environment: BENCH_CLIENTS, BENCH_RAMP_PER_SECOND, BENCH_FANOUT_SECONDS (task length),
  * BENCH_FANOUT_RATE_CAP (bridge.maxMessagesPerSecond), BENCH_LOADGEN_LOOPS, BENCH_SOURCE_ADDRESSES,
  * BENCH_SERVER_XMX, BENCH_SERVER_JFR (a .jfr path: record a profile of the server), BENCH_HEAP_HISTO (a
@@ -56,6 +62,8 @@ public final class FanoutLoadGenerator {
   private final int loops = intEnv("BENCH_LOADGEN_LOOPS", 2);
   private final int sourceAddresses = intEnv("BENCH_SOURCE_ADDRESSES", 4);
   private final String serverXmx = System.getenv().getOrDefault("BENCH_SERVER_XMX", "1g");
+  private final String target = System.getenv().getOrDefault("BENCH_TARGET", "raw");
+  private final boolean sockJs = target.equals("sockjs");
   /** Service processes the clients are split over: 1 (fanout) or a cluster (fanout2). */
   private final int nodes;
   private final String name;
@@ -65,6 +73,8 @@ public final class FanoutLoadGenerator {
   /** Merged from the shards' histograms at the end. */
   private final Histogram latencies = new Histogram(120_000);
   private final LongAdder deliveries = new LongAdder();
+  /** Per message (seq): when the first and the last client received it, merged from the shards. */
+  private final Map<Long, long[]> spans = new java.util.HashMap<>();
   private final LongAdder framesBeforeTask = new LongAdder();
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger[] connectedByNode;
@@ -89,7 +99,8 @@ public final class FanoutLoadGenerator {
 
   FanoutLoadGenerator(int nodes) {
     this.nodes = nodes;
-    this.name = nodes == 1 ? "fanout" : "fanout" + nodes;
+    this.name = (nodes == 1 ? "fanout" : "fanout" + nodes) + (target.equals("raw") ? "" : "-" + target)
+        + System.getenv().getOrDefault("BENCH_NAME_SUFFIX", "");
     connectedByNode = new AtomicInteger[nodes];
     latenciesByNode = new Histogram[nodes];
     for (int n = 0; n < nodes; n++) {
@@ -140,9 +151,12 @@ public final class FanoutLoadGenerator {
         // (the key is absent from the defaults) and fail the start (reported to the lead).
         "TRANSLIVE_DEMO_DELAY_MS", "100",
         "TRANSLIVE_BRIDGE_MAX_CONNECTIONS", String.valueOf(clients + 100),
+        // The load comes from a few loopback addresses: the per-client cap must not apply to it.
+        "TRANSLIVE_BRIDGE_MAX_CONNECTIONS_PER_CLIENT", String.valueOf(clients + 100),
+        "TASK_SECONDS", String.valueOf(taskSeconds),
         "TRANSLIVE_BRIDGE_MAX_MESSAGES_PER_SECOND", String.valueOf(rateCap));
-    System.out.printf("%s: %d clients over %d node(s), ramp %d/s, task %d s, rate cap %d/s, server -Xmx%s%n",
-        name, clients, nodes, rampPerSecond, taskSeconds, rateCap, serverXmx);
+    System.out.printf("%s: %d %s clients over %d node(s), ramp %d/s, task %d s, rate cap %d/s, server -Xmx%s%n",
+        name, clients, target, nodes, rampPerSecond, taskSeconds, rateCap, serverXmx);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     try (ServerGroup group = ServerGroup.start(vertx, nodes, work, this::serverJvmOptions, env)) {
@@ -151,7 +165,7 @@ public final class FanoutLoadGenerator {
       long[] heapIdle0 = new long[nodes];
       long[] rss0 = new long[nodes];
       for (int n = 0; n < nodes; n++) {
-        heapIdle0[n] = ProcStats.liveHeapBytes(servers.get(n).pid());
+        heapIdle0[n] = liveHeap(servers.get(n).pid());
         rss0[n] = ProcStats.rssBytes(servers.get(n).pid());
       }
 
@@ -184,8 +198,8 @@ public final class FanoutLoadGenerator {
       for (int n = 0; n < nodes; n++) {
         long pid = servers.get(n).pid();
         healthIdle[n] = new JsonObject(servers.get(n).health());
-        heapIdleN[n] = ProcStats.liveHeapBytes(pid);
-        if (histogramFile != null && !histogramFile.isBlank()) {
+        heapIdleN[n] = liveHeap(pid);
+        if (histogramFile != null && !histogramFile.isBlank() && heapIdleN[n] >= 0) {
           // What the idle connections are made of, for the write-up when the heap target is missed.
           Files.writeString(perNode(histogramFile, n), ProcStats.jcmd(pid, "GC.class_histogram"));
         }
@@ -198,7 +212,7 @@ public final class FanoutLoadGenerator {
       double selfCpuBefore = ProcStats.cpuSeconds(ProcessHandle.current().pid());
       long wallBefore = System.nanoTime();
       windowStartMicros = System.currentTimeMillis() * 1000L;
-      taskId = submitLongTask(vertx, group.first().port);
+      taskId = submitLongTask(vertx, group.first().port, taskSeconds);
       // The bridge shares its event loop with /health: the answer time is that loop's lag. Probed from a
       // plain thread, because this JVM's event loops are themselves busy with the load.
       java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -236,6 +250,7 @@ public final class FanoutLoadGenerator {
       List<JsonObject> perShard = new ArrayList<>();
       for (Shard shard : shards) {
         perShard.add(shard.summarize().await(30, TimeUnit.SECONDS));
+        shard.spans.forEach((seq, span) -> spans.merge(seq, span, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])}));
         latencies.add(shard.shardLatencies);
         for (int n = 0; n < nodes; n++) {
           latenciesByNode[n].add(shard.nodeLatencies[n]);
@@ -279,24 +294,34 @@ public final class FanoutLoadGenerator {
     long delivered = deliveries.sum();
     double expectedTotal = (double) expectedPerClient * m.connectedAtIdle();
     double rampSeconds = (rampEndNanos - rampStartNanos) / 1e9;
-    double heapPerConnKb = (m.sum(NodeFigures::heapN) - m.sum(NodeFigures::heap0)) / 1024.0 / Math.max(1, m.connectedAtIdle());
+    double heapPerConnKb = target.equals("node") ? Double.NaN
+        : (m.sum(NodeFigures::heapN) - m.sum(NodeFigures::heap0)) / 1024.0 / Math.max(1, m.connectedAtIdle());
     double rssPerConnKb = (m.sum(NodeFigures::rssIdle) - m.sum(NodeFigures::rss0)) / 1024.0 / Math.max(1, m.connectedAtIdle());
     double cpuPer100k = delivered == 0 ? Double.NaN : m.serverCpu() / delivered * 100_000;
+    double deliveriesPerCpuSecond = m.serverCpu() <= 0 ? Double.NaN : delivered / m.serverCpu();
+    Histogram spread = new Histogram(120_000);
+    spans.values().forEach(span -> spread.recordMillis((span[1] - span[0]) / 1000));
     double busyCores = m.serverCpu() / m.wallSeconds();
     // What the task asked of the server: every published message to every client, over the publish span.
     long firstSeq = publishedSeqs.stream().mapToLong(Long::longValue).min().orElse(0);
     long lastSeq = publishedSeqs.stream().mapToLong(Long::longValue).max().orElse(0);
     double publishSeconds = Math.max(1e-3, (lastSeq - firstSeq) / 1e6);
     double offeredPerSecond = expectedTotal / publishSeconds;
+    double perClientPerSecond = delivered / (double) Math.max(1, m.connectedAtIdle()) / publishSeconds;
     double coresNeeded = delivered == 0 ? Double.NaN : m.serverCpu() / delivered * offeredPerSecond;
 
     String where = nodes == 1 ? "" : " on " + nodes + " HTTP nodes (cluster)";
-    BenchResult r = new BenchResult(name, "Fan-out: " + String.format("%,d", clients) + " live bridge clients" + where);
+    String speaking = switch (target) {
+      case "sockjs" -> " (SockJS WebSocket transport, as browsers)";
+      case "node" -> " against the Node ws broadcaster (reference)";
+      default -> " (raw WebSocket)";
+    };
+    BenchResult r = new BenchResult(name, "Fan-out: " + String.format("%,d", clients) + " live bridge clients" + where + speaking);
     r.config.put("nodes", nodes).put("clients", clients).put("ramp_per_second", rampPerSecond).put("task_seconds", taskSeconds)
         .put("bridge_max_messages_per_second", rateCap).put("loadgen_event_loops", loops)
         .put("source_addresses", sourceAddresses).put("server_xmx", serverXmx)
         .put("server_extra_jvm_options", System.getenv().getOrDefault("BENCH_SERVER_JVM_OPTS", ""))
-        .put("demo_delay_ms", 100).put("demo_batch_size", 1);
+        .put("demo_delay_ms", 100).put("demo_batch_size", 1).put("target", target);
     if (nodes > 1) {
       JsonArray roles = new JsonArray();
       m.nodes().forEach(n -> roles.add(n.node() + ": " + n.roles()));
@@ -322,6 +347,10 @@ public final class FanoutLoadGenerator {
         .metric("lost task_completed", "0", lostTerminal, "", lostTerminal == 0)
         .info("offered deliveries (messages × clients / publish span)", offeredPerSecond, "/s")
         .info("server CPU per 100k deliveries", cpuPer100k, "s")
+        .info("deliveries per server CPU-second", deliveriesPerCpuSecond, "")
+        .info("messages per client per second", perClientPerSecond, "/s")
+        .info("spread p50 (first to last client, per message)", spread.percentile(0.5), "ms")
+        .info("spread p99 (first to last client, per message)", spread.percentile(0.99), "ms")
         .metric("server CPU needed at the offered rate", "≤ 1 core", coresNeeded, "cores", coresNeeded <= 1.0)
         .info("server busy, measured over the delivery window", busyCores, "cores")
         .info("slowest /health answer during the task (bridge event-loop lag)", maxProbeMs(), "ms")
@@ -352,6 +381,11 @@ public final class FanoutLoadGenerator {
         .put("connect_ms", histogramJson(connectTimes))
         .put("latency_ms", histogramJson(latencies))
         .put("deliveries", delivered).put("frames_before_task", framesBeforeTask.sum())
+        .put("deliveries_per_server_cpu_second", deliveriesPerCpuSecond)
+        .put("messages_per_client_per_second", perClientPerSecond)
+        .put("spread_ms", histogramJson(spread))
+        .put("server_heap_per_idle_connection_kb", heapPerConnKb)
+        .put("server_rss_per_idle_connection_kb", rssPerConnKb)
         .put("expected_per_client", expectedPerClient).put("min_delivered_per_client", minDelivered)
         .put("clients_with_every_message", clientsWithAll).put("clients_with_task_completed", completedClients.get())
         .put("lost_task_completed", lostTerminal)
@@ -399,13 +433,18 @@ public final class FanoutLoadGenerator {
     }
   }
 
+  /** Live heap after a full GC; -1 for a server that is no JVM (the Node reference: RSS only). */
+  private long liveHeap(long pid) throws Exception {
+    return target.equals("node") ? -1 : ProcStats.liveHeapBytes(pid);
+  }
+
   private static JsonObject histogramJson(Histogram h) {
     return new JsonObject().put("count", h.count()).put("mean", h.mean()).put("p50", h.percentile(0.5))
         .put("p90", h.percentile(0.9)).put("p99", h.percentile(0.99)).put("p999", h.percentile(0.999)).put("max", h.max());
   }
 
   /** A .txt of taskSeconds × 10 lines: at 100 ms a segment it runs about taskSeconds. */
-  private String submitLongTask(Vertx vertx, int port) throws Exception {
+  static String submitLongTask(Vertx vertx, int port, int taskSeconds) throws Exception {
     StringBuilder doc = new StringBuilder();
     for (int i = 1; i <= taskSeconds * 10; i++) {
       doc.append("Line ").append(i).append(" of the fan-out benchmark document.\n");
@@ -440,6 +479,8 @@ public final class FanoutLoadGenerator {
     /** Per shard, so two event loops never contend on one histogram's counters. */
     final Histogram shardLatencies = new Histogram(120_000);
     final Histogram[] nodeLatencies = new Histogram[nodes];
+    /** seq → {first, last} receipt in µs, for this shard's clients. */
+    final Map<Long, long[]> spans = new java.util.HashMap<>();
     private io.vertx.core.Context context;
 
     Shard(int[] ports) {
@@ -490,7 +531,10 @@ public final class FanoutLoadGenerator {
       mine.add(client);
       long began = System.nanoTime();
       WebSocketClient ws = wsClients.get(index / nodes % wsClients.size());
-      ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(ports[node]).setURI("/eventbus/websocket"))
+      // sockjs-client: a random 3-digit server id and an 8-character session id per connection.
+      String uri = sockJs ? String.format("/eventbus/%03d/%08x/websocket", random.nextInt(1000), random.nextInt())
+          : "/eventbus/websocket";
+      ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(ports[node]).setURI(uri))
           .onSuccess(socket -> {
             connectTimes.recordMillis((System.nanoTime() - began) / 1_000_000);
             client.attach(socket);
@@ -548,16 +592,27 @@ public final class FanoutLoadGenerator {
           closedByServer.incrementAndGet();
           closeCodes.computeIfAbsent(String.valueOf(ws.closeStatusCode()), k -> new LongAdder()).increment();
         });
-        ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + PROGRESS + "\"}");
-        ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + QUEUE + "\"}");
+        if (!sockJs) {
+          register();
+        } // SockJS: after the server's "o" frame, as sockjs-client does.
         // The bridge drops sockets silent for pingTimeout (60 s); browsers ping every ~20 s.
         vertx.setPeriodic(15_000 + random.nextInt(5_000), id -> {
           if (!ws.isClosed()) {
-            ws.writeTextMessage("{\"type\":\"ping\"}");
+            send("{\"type\":\"ping\"}");
           } else {
             vertx.cancelTimer(id);
           }
         });
+      }
+
+      private void register() {
+        send("{\"type\":\"register\",\"address\":\"" + PROGRESS + "\"}");
+        send("{\"type\":\"register\",\"address\":\"" + QUEUE + "\"}");
+      }
+
+      /** One bridge message; on SockJS a JSON array of the message as a string, as sockjs-client sends. */
+      private void send(String message) {
+        socket.writeTextMessage(sockJs ? "[" + io.vertx.core.json.Json.encode(message) + "]" : message);
       }
 
       /**
@@ -567,27 +622,47 @@ public final class FanoutLoadGenerator {
       void onFrame(Buffer frame) {
         long receivedMicros = System.currentTimeMillis() * 1000L;
         byte[] bytes = frame.getBytes();
-        long seq = seqOf(bytes);
-        if (!registeredHere && indexOf(bytes, QUEUE_UPDATE, 0) >= 0) {
+        if (sockJs) {
+          if (bytes.length == 0) {
+            return;
+          }
+          if (bytes[0] == 'o') {
+            register();
+            return;
+          }
+          if (bytes[0] != 'a') {
+            return; // h (heartbeat), c[...] (close)
+          }
+        }
+        byte[] seqPattern = sockJs ? SEQ_ESCAPED : SEQ;
+        if (!registeredHere && indexOf(bytes, sockJs ? QUEUE_UPDATE_ESCAPED : QUEUE_UPDATE, 0) >= 0) {
           registeredHere = true;
           registered.incrementAndGet();
           checkRegistered();
         }
-        if (seq < 0 || seq < windowStartMicros) {
-          framesBeforeTask.increment();
-          return;
+        // One raw frame is one message; one SockJS a[...] frame may carry several.
+        for (int at = indexOf(bytes, seqPattern, 0); at >= 0; at = indexOf(bytes, seqPattern, at + seqPattern.length)) {
+          long seq = digitsAt(bytes, at + seqPattern.length);
+          if (seq < windowStartMicros) {
+            framesBeforeTask.increment();
+            continue;
+          }
+          shardLatencies.recordMillis((receivedMicros - seq) / 1000);
+          nodeLatencies[node].recordMillis((receivedMicros - seq) / 1000);
+          long[] span = spans.get(seq);
+          if (span == null) {
+            spans.put(seq, new long[] {receivedMicros, receivedMicros});
+          } else {
+            span[0] = Math.min(span[0], receivedMicros);
+            span[1] = Math.max(span[1], receivedMicros);
+          }
+          deliveries.increment();
+          delivered++;
+          if (witness) {
+            publishedSeqs.add(seq);
+          }
         }
-        shardLatencies.recordMillis((receivedMicros - seq) / 1000);
-        nodeLatencies[node].recordMillis((receivedMicros - seq) / 1000);
-        if (DEBUG && witness && (receivedMicros - seq) > 150_000) {
-          System.out.println("slow " + (receivedMicros - seq) / 1000 + " ms: " + frame.toString().substring(0, Math.min(160, frame.length())));
-        }
-        deliveries.increment();
-        delivered++;
-        if (witness) {
-          publishedSeqs.add(seq);
-        }
-        if (!completed && indexOf(bytes, TASK_COMPLETED, 0) >= 0) {
+        if (!completed && indexOf(bytes, sockJs ? TASK_COMPLETED_ESCAPED : TASK_COMPLETED, 0) >= 0) {
           completed = true;
           if (completedClients.incrementAndGet() >= connected.get()) {
             allCompleted.tryComplete();
@@ -608,13 +683,14 @@ public final class FanoutLoadGenerator {
   private static final byte[] QUEUE_UPDATE = "\"queue_update\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] TASK_COMPLETED = "\"task_completed\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private static long seqOf(byte[] frame) {
-    int at = indexOf(frame, SEQ, 0);
-    if (at < 0) {
-      return -1;
-    }
+  /** The same, as they appear inside a SockJS frame (each message is a JSON string there). */
+  private static final byte[] SEQ_ESCAPED = "\\\"seq\\\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] QUEUE_UPDATE_ESCAPED = "\\\"queue_update\\\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TASK_COMPLETED_ESCAPED = "\\\"task_completed\\\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static long digitsAt(byte[] frame, int from) {
     long value = 0;
-    for (int i = at + SEQ.length; i < frame.length && frame[i] >= '0' && frame[i] <= '9'; i++) {
+    for (int i = from; i < frame.length && frame[i] >= '0' && frame[i] <= '9'; i++) {
       value = value * 10 + (frame[i] - '0');
     }
     return value;

@@ -49,7 +49,7 @@ public final class QueueScaleBench {
     int bridgeRate;
     try (InProcessService service = InProcessService.start("queue", overrides)) {
       broadcastLimit = service.config.queue().broadcastLimit();
-      bridgeRate = service.config.bridge().maxMessagesPerSecond();
+      bridgeRate = service.config.bridge().getMaxMessagesPerSecond();
       service.vertx.eventBus().<JsonObject>consumer("translive.queue", msg -> {
         int length = msg.body().getJsonObject("data").getInteger("queue_length");
         // Publication is coalesced (at most ~10 a second during the submits), so every one is measured.

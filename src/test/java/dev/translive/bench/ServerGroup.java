@@ -28,6 +28,10 @@ final class ServerGroup implements AutoCloseable {
   static ServerGroup start(Vertx vertx, int count, Path work, IntFunction<List<String>> jvmOptions, Map<String, String> env)
       throws Exception {
     ServerGroup group = new ServerGroup();
+    if ("node".equals(System.getenv("BENCH_TARGET"))) {
+      group.nodes.add(ServerProcess.startNode(work, env));
+      return group;
+    }
     if (count == 1) {
       group.nodes.add(ServerProcess.start(work, jvmOptions.apply(0), env));
       return group;

@@ -32,26 +32,44 @@ final class ServerProcess implements AutoCloseable {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("the service jar " + jar + " is missing; build it with mvn -DskipTests package");
     }
-    Files.createDirectories(workDir);
-    int port = freePort();
-    Path log = workDir.resolve("server.log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    Map<String, String> environment = builder.environment();
+    Map<String, String> environment = new java.util.HashMap<>();
     // Embedded defaults only: a developer's conf/config.json must not change the figures.
     environment.put("TRANSLIVE_CONFIG", workDir.resolve("no-config.json").toString());
-    environment.put("TRANSLIVE_HTTP_PORT", String.valueOf(port));
     environment.put("TRANSLIVE_DATA_DIR", workDir.resolve("data").toString());
     environment.put("TRANSLIVE_LOG_DIR", workDir.resolve("logs").toString());
     // The load generator is one address playing thousands of clients: the per-address bounds would cut it off.
     environment.put("TRANSLIVE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0");
     environment.put("TRANSLIVE_UPLOAD_PER_CLIENT_BYTES_PER_HOUR", "0");
     environment.putAll(env);
+    return launch(command, workDir, environment, "TRANSLIVE_HTTP_PORT");
+  }
+
+  /**
+   * The Node {@code ws} broadcaster (bench/node-broadcaster, installed by scripts/bench.sh): the same
+   * clients against a plain "serialize once, send to each" server, for side-by-side ratios.
+   */
+  static ServerProcess startNode(Path workDir, Map<String, String> env) throws Exception {
+    Path script = Path.of(System.getProperty("bench.node", "bench/node-broadcaster/broadcaster.js")).toAbsolutePath();
+    if (!Files.exists(script.resolveSibling("node_modules/ws"))) {
+      throw new IllegalStateException("npm's ws is missing next to " + script + "; scripts/bench.sh installs it");
+    }
+    return launch(List.of("node", script.toString()), workDir, new java.util.HashMap<>(env), "PORT");
+  }
+
+  private static ServerProcess launch(List<String> command, Path workDir, Map<String, String> env, String portVariable)
+      throws Exception {
+    Files.createDirectories(workDir);
+    int port = freePort();
+    Path log = workDir.resolve("server.log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    builder.environment().put(portVariable, String.valueOf(port));
     ServerProcess server = new ServerProcess(builder.start(), port, log);
     server.awaitHealthy(Duration.ofSeconds(90));
     return server;
@@ -66,7 +84,8 @@ final class ServerProcess implements AutoCloseable {
   }
 
   String health() throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+    // HTTP/1.1: no h2c upgrade offer, which a WebSocket server on the same port would take for its own.
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 

@@ -31,8 +31,8 @@ class ConfigLoaderTest {
     assertEquals("demo", app.defaultEngine());
     assertEquals(7L, app.engineSettings("demo").getLong("delayMs"));
     assertEquals(3, app.queue().concurrency());
-    assertEquals(5000, app.bridge().maxConnections());
-    assertEquals(4, app.bridge().maxMessagesPerSecond());
+    assertEquals(5000, app.bridge().getMaxConnections());
+    assertEquals(4, app.bridge().getMaxMessagesPerSecond());
     assertEquals("http://127.0.0.1:1234/v1", app.engineSettings("openai").getString("baseUrl"));
     assertEquals("sk-secret", app.engineSettings("openai").getString("apiKey"));
   }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.translive.progress.OfficialClient;
 import dev.translive.support.BridgeClient;
 import dev.translive.support.Eventually;
 import dev.translive.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.junit5.VertxExtension;
@@ -51,13 +53,41 @@ class BridgeConnectionTest {
     deflate.stop().await(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * The official client (vertx-eventbus.js over sockjs-client) on every SockJS transport a browser
+   * may end up on, against the whole service: it registers, asks for the snapshot, and sees a task
+   * it did not know about run to task_completed.
+   */
+  @Test
+  void theOfficialClientFollowsATaskOnEveryTransport(Vertx vertx) throws Exception {
+    TestServer server = TestServer.start(vertx, dataDir, Map.of()).await(20, TimeUnit.SECONDS);
+    try {
+      for (String transport : OfficialClient.TRANSPORTS) {
+        try (OfficialClient client = OfficialClient.connect("http://127.0.0.1:" + server.port + "/eventbus", transport, null)) {
+          assertEquals(transport, client.events.get(0).getString("transport"), client.events.toString());
+          client.register("translive.progress").register("translive.queue");
+          client.await(OfficialClient.ofType("queue_update"));
+          client.send("translive.snapshot", new io.vertx.core.json.JsonObject());
+          assertTrue(client.await(e -> "reply".equals(e.getString("event"))).getJsonObject("body").containsKey("queue"));
+          String id = server.submitText(transport + ".txt", "Hello there. One more sentence.").await(10, TimeUnit.SECONDS)
+              .getString("task_id");
+          client.await(OfficialClient.message(b -> "task_completed".equals(b.getString("type")) && id.equals(b.getString("task_id"))));
+        }
+      }
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** The Sec-WebSocket-Extensions the server accepted for a client that offers compression. */
   private static String extensions(Vertx vertx, int port) throws Exception {
-    WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true))
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+    // Held until the end: Vert.x closes a client nothing references when it is collected, even mid-handshake.
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
         .await(5, TimeUnit.SECONDS);
     String value = ws.headers().get("Sec-WebSocket-Extensions");
     ws.close().await(5, TimeUnit.SECONDS);
+    client.close().await(5, TimeUnit.SECONDS);
     return value;
   }
 }

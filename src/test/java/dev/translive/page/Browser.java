@@ -77,7 +77,13 @@ final class Browser implements AutoCloseable {
     return this;
   }
 
-  Browser open(int port) {
+  /** Saves downloads into {@code dir} without asking, as a user's browser set to a download folder would. */
+  Browser downloadTo(Path dir) {
+    driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", dir.toAbsolutePath().toString()));
+    return this;
+  }
+
+    Browser open(int port) {
     driver.get("http://127.0.0.1:" + port + "/");
     return this;
   }

@@ -3,12 +3,15 @@ package dev.translive.page;
 import static dev.translive.page.TranslivePage.awaitConnected;
 import static dev.translive.page.TranslivePage.myTaskStatus;
 import static dev.translive.page.TranslivePage.newestMyTask;
+import static dev.translive.page.TranslivePage.onLivePage;
 import static dev.translive.page.TranslivePage.progressOf;
 import static dev.translive.page.TranslivePage.runningCard;
 import static dev.translive.page.TranslivePage.slow;
+import static dev.translive.page.TranslivePage.staleBannerShown;
 import static dev.translive.page.TranslivePage.startServer;
 import static dev.translive.page.TranslivePage.textFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,10 +22,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
 
 /** The page when the bridge is degraded, unreachable, or its server restarts. */
 @ExtendWith(VertxExtension.class)
@@ -49,28 +49,30 @@ class PageConnectionTest {
   @TempDir Path dataDir;
   @TempDir Path files;
 
+  /**
+   * WebSocket refused by the server: the page must still be live over a SockJS fallback transport
+   * (XHR streaming or polling through the bridge), not over the GET /api/queue polling fallback.
+   */
   @Test
-  void withWebSocketDisabledProgressStillArrivesOverAnotherSockJsTransport(Vertx vertx) throws Exception {
+  void withWebSocketDisabledProgressArrivesOverASockJsFallbackTransport(Vertx vertx) throws Exception {
     TestServer server = startServer(vertx, dataDir, Map.of("bridge.disabledTransports", new JsonArray().add("WEBSOCKET")));
     try (Browser browser = Browser.desktop()) {
-      JsonObject info = server.http.get("/eventbus/info").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
+      JsonObject info = server.http.get("/eventbus/info").putHeader("Connection", "close").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
       assertEquals(false, info.getBoolean("websocket"), "the server really refuses WebSocket: " + info);
+      assertEquals(204, sockJsXhrSendStatus(server), "SockJS's XHR send path carries frames to the server");
 
-      boolean xhrSendWorks = sockJsXhrSendWorks(server);
+      browser.beforeEachPage(COUNT_QUEUE_POLLS);
       browser.open(server.port);
-      String transport;
-      if (xhrSendWorks) {
-        awaitConnected(browser);
-        transport = browser.js("return progressClient.transport");
-        assertNotNull(transport);
-        assertNotEquals("websocket", transport);
-      } else {
-        // The server's SockJS XHR send path is broken (see sockJsXhrSendWorks): a bridge that opens but
-        // cannot carry frames must count as failed, so the page polls instead of flapping.
-        browser.await(d -> "polling".equals(browser.connectionState()));
-        transport = "polling";
-      }
-      String expectedState = browser.connectionState();
+      awaitConnected(browser);
+      String transport = browser.js("return progressClient.transport");
+      assertNotNull(transport, "a SockJS transport carries the bridge");
+      assertNotEquals("websocket", transport);
+      long pollsBefore = browser.<Long>js("return window.__polls");
+      browser.js("""
+          window.__overBridge = 0;
+          progressClient.subscribeToProgress(m => {
+            if (m.type === 'progress_update' && progressClient.transport === arguments[0]) window.__overBridge++;
+          });""", transport);
 
       String taskId = server.submitText("over-xhr.txt", TestServer.sentences(40)).await(10, TimeUnit.SECONDS).getString("task_id");
       double first = progressOf(browser.await(d -> {
@@ -83,27 +85,24 @@ class PageConnectionTest {
       });
       browser.screenshot("5a-websocket-disabled-" + transport);
       browser.await(d -> runningCard(browser, taskId) == null);
-      assertEquals(expectedState, browser.connectionState(), "no flapping");
+      assertEquals("connected", browser.connectionState(), "no flapping");
+      assertEquals(transport, browser.js("return progressClient.transport"), "the same transport throughout");
+      assertEquals(pollsBefore, browser.<Long>js("return window.__polls"), "nothing came through GET /api/queue polling");
+      assertTrue(browser.<Long>js("return window.__overBridge") > 0, "progress messages arrived over " + transport);
     } finally {
       server.stop().await(10, TimeUnit.SECONDS);
     }
   }
 
-  /**
-   * Whether SockJS's non-WebSocket transports can send: they POST to .../xhr_send, which Vert.x 5
-   * answers with 500 unless a BodyHandler runs before the SockJS handler.
-   */
-  private static boolean sockJsXhrSendWorks(TestServer server) throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    String session = "http://127.0.0.1:" + server.port + "/eventbus/000/probe" + System.nanoTime();
-    HttpResponse<String> opened = http.send(HttpRequest.newBuilder(URI.create(session + "/xhr"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals("o", opened.body().trim(), "SockJS XHR polling opens a session");
-    HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(session + "/xhr_send"))
-        .header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString("[\"{\\\"type\\\":\\\"ping\\\"}\"]")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return sent.statusCode() == 204;
+  /** SockJS's non-WebSocket transports send by POSTing to .../xhr_send; 204 when the server takes the frame. */
+  private static int sockJsXhrSendStatus(TestServer server) throws Exception {
+    String session = "/eventbus/000/probe" + System.nanoTime();
+    // Each on its own connection: the server may close one after a poll response, racing the client's reuse.
+    String opened = server.http.post(session + "/xhr").putHeader("Connection", "close").send().await(5, TimeUnit.SECONDS).bodyAsString();
+    assertEquals("o", opened.trim(), "SockJS XHR polling opens a session");
+    return server.http.post(session + "/xhr_send").putHeader("Content-Type", "text/plain").putHeader("Connection", "close")
+        .sendBuffer(io.vertx.core.buffer.Buffer.buffer("[\"{\\\"type\\\":\\\"ping\\\"}\"]"))
+        .await(5, TimeUnit.SECONDS).statusCode();
   }
 
   @Test
@@ -129,7 +128,7 @@ class PageConnectionTest {
       assertEquals(1L, browser.<Long>js("return window.__maxPollsInFlight"), "polls never overlap");
 
       browser.blockUrls(List.of());
-      browser.await(Duration.ofSeconds(15), d -> "connected".equals(browser.connectionState()));
+      browser.await(d -> "connected".equals(browser.connectionState()));
       long pollsWhenBack = browser.<Long>js("return window.__polls");
       browser.await(d -> runningCard(browser, taskId) == null);
       assertEquals(pollsWhenBack, browser.<Long>js("return window.__polls"), "polling stops once the bridge works");
@@ -140,10 +139,7 @@ class PageConnectionTest {
 
   @Test
   void pageRestoredFromTheBackForwardCacheReconnectsAndCatchesUp(Vertx vertx) throws Exception {
-    TestServer server = startServer(vertx, dataDir, Map.of());
-    try (Browser browser = Browser.desktop()) {
-      browser.open(server.port);
-      awaitConnected(browser);
+    onLivePage(vertx, dataDir, Map.of(), (server, browser) -> {
       browser.js("window.__states = []; progressClient.subscribeToConnection(c => window.__states.push(c.state));");
       browser.upload(textFile(files, "finished-while-away.txt", 20));
       String taskId = newestMyTask(browser);
@@ -160,31 +156,50 @@ class PageConnectionTest {
       List<String> states = browser.js("return window.__states");
       assertTrue(states.lastIndexOf("reconnecting") > 0 && states.lastIndexOf("connected") > states.lastIndexOf("reconnecting"),
           "reconnecting, then connected: " + states);
-    } finally {
-      server.stop().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
+  /**
+   * The server goes away mid-task: the page says so within 2 s (banner, countdown stopped, Cancel
+   * disabled with the reason), is live again within 3 s of the server answering, and then shows what
+   * the new server says, not the old state.
+   */
   @Test
-  void afterAServerRestartThePageReconnectsByItselfAndResynchronises(Vertx vertx) throws Exception {
+  void whenTheServerDiesThePageIsVisiblyStaleAndLiveAgainSoonAfterItIsBack(Vertx vertx) throws Exception {
     TestServer first = startServer(vertx, dataDir, Map.of());
     int port = first.port;
     TestServer second = null;
+    boolean firstStopped = false;
     try (Browser browser = Browser.desktop()) {
       browser.open(port);
       awaitConnected(browser);
       browser.js("window.__states = []; progressClient.subscribeToConnection(c => window.__states.push(c.state));");
       browser.upload(textFile(files, "interrupted.txt", 400));
       String interrupted = newestMyTask(browser);
-      browser.await(d -> runningCard(browser, interrupted) != null);
+      browser.await(d -> {
+        Map<String, Object> c = runningCard(browser, interrupted);
+        return c != null && ((String) c.get("eta")).endsWith(" left");
+      });
+      assertFalse(staleBannerShown(browser));
 
       first.stop().await(10, TimeUnit.SECONDS);
-      browser.await(d -> !"connected".equals(browser.connectionState()));
+      firstStopped = true;
+      browser.await(Duration.ofSeconds(2), d -> staleBannerShown(browser));
+      assertTrue(browser.<Boolean>js("return document.body.classList.contains('stale')"), "the live panels are dimmed");
+      WebElement cancel = browser.find(".my-task[data-task-id='" + interrupted + "'] .cancel-button");
+      assertFalse(cancel.isEnabled(), "Cancel needs the server");
+      assertTrue(cancel.getDomAttribute("title").contains("server"), "and says why: " + cancel.getDomAttribute("title"));
+      assertEquals("true", browser.find("#drop-zone").getDomAttribute("aria-disabled"), "so does uploading");
+      String frozen = (String) runningCard(browser, interrupted).get("eta");
+      // Long enough for the page's one-second countdown to have ticked twice.
+      browser.js("return new Promise(r => setTimeout(r, 2500))");
+      assertEquals(frozen, runningCard(browser, interrupted).get("eta"), "the countdown stands still while stale");
       browser.screenshot("6-server-down");
+
       second = TestServer.start(vertx, TestServer.config(dataDir, slow(Map.of("http.port", port)))).await(20, TimeUnit.SECONDS);
       assertEquals(port, second.port);
-
-      browser.await(Duration.ofSeconds(40), d -> "connected".equals(browser.connectionState()));
+      browser.await(Duration.ofSeconds(3), d -> "connected".equals(browser.connectionState()));
+      assertFalse(staleBannerShown(browser));
       List<String> states = browser.js("return window.__states");
       assertTrue(states.indexOf("reconnecting") > 0 && states.lastIndexOf("connected") > states.indexOf("reconnecting"),
           "reconnecting, then connected: " + states);
@@ -209,6 +224,9 @@ class PageConnectionTest {
           || "completed".equals(myTaskStatus(browser, fresh)));
       browser.screenshot("6-after-restart");
     } finally {
+      if (!firstStopped) {
+        first.stop().await(10, TimeUnit.SECONDS);
+      }
       if (second != null) {
         second.stop().await(10, TimeUnit.SECONDS);
       }

@@ -18,6 +18,23 @@ final class TranslivePage {
     return TestServer.start(vertx, TestServer.config(dataDir, slow(overrides))).await(20, TimeUnit.SECONDS);
   }
 
+  /** What a test does with a live page: the server and the browser are closed after it, whatever happens. */
+  interface PageScenario {
+    void run(TestServer server, Browser browser) throws Exception;
+  }
+
+  /** A slow server ({@link #slow}) and a desktop browser connected to it, for the length of {@code scenario}. */
+  static void onLivePage(Vertx vertx, Path dataDir, Map<String, Object> overrides, PageScenario scenario) throws Exception {
+    TestServer server = startServer(vertx, dataDir, overrides);
+    try (Browser browser = Browser.desktop()) {
+      browser.open(server.port);
+      awaitConnected(browser);
+      scenario.run(server, browser);
+    } finally {
+      server.stop().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   static Map<String, Object> slow(Map<String, Object> overrides) {
     Map<String, Object> all = new HashMap<>(Map.of("engines.demo.delayMs", 150, "engines.demo.batchSize", 1));
     all.putAll(overrides);
@@ -37,7 +54,7 @@ final class TranslivePage {
     return Files.writeString(dir.resolve(name), TestServer.sentences(sentences));
   }
 
-  /** A running-task card as shown: name, stage, progress, segments, eta, mine; or null. */
+  /** A running-task card as shown: name, stage (its id), stageText, progress, percent, description, eta, mine; or null. */
   static Map<String, Object> runningCard(Browser browser, String taskId) {
     return browser.js("""
         const card = document.querySelector(`.running-task[data-task-id="${CSS.escape(arguments[0])}"]`);
@@ -46,7 +63,8 @@ final class TranslivePage {
           name: card.querySelector('.task-name').textContent,
           stage: card.dataset.stage,
           progress: card.querySelector('progress').value,
-          segments: card.querySelector('.segments').textContent,
+          stageText: card.querySelector('.stage-label').textContent,
+          percent: card.querySelector('.percent').textContent,
           description: card.querySelector('.stage-description').textContent,
           eta: card.querySelector('.eta').textContent,
           mine: card.classList.contains('mine'),
@@ -87,6 +105,11 @@ final class TranslivePage {
     return browser.js("""
         const row = document.querySelector(`.my-task[data-task-id="${CSS.escape(arguments[0])}"]`);
         return row ? row.textContent : null;""", taskId);
+  }
+
+  /** The stale banner is shown (the page knows it lost the server). */
+  static boolean staleBannerShown(Browser browser) {
+    return browser.<Boolean>js("const b = document.getElementById('stale-banner'); return !b.hidden && b.offsetHeight > 0;");
   }
 
   static void awaitConnected(Browser browser) {

@@ -1,86 +1,111 @@
 package dev.translive.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
+import dev.translive.support.Servers;
 import dev.translive.support.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.nio.file.Path;
+import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Other services submit, follow and cancel tasks over the event bus, as CONTRACT.md says. */
+// Waits end at the awaited event; the limit only stops a test whose event never comes (loaded CI).
+@Timeout(value = 2, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class BusApiTest {
-  @TempDir Path dataDir;
+  @RegisterExtension final Servers servers = new Servers();
+  private TestServer server;
+  private BridgeClient watcher;
 
   private static DeliveryOptions headers(String filename) {
     return new DeliveryOptions().addHeader("filename", filename).addHeader("source_lang", "en").addHeader("target_lang", "es");
   }
 
-  @Test
-  void aServiceSubmitsFollowsAndDownloadsOverTheBus(Vertx vertx) throws Exception {
-    TestServer server = TestServer.start(vertx, dataDir, Map.of()).await(20, TimeUnit.SECONDS);
-    BridgeClient watcher = BridgeClient.watching(vertx, server.port).await(5, TimeUnit.SECONDS);
-    JsonObject reply = vertx.eventBus().<JsonObject>request("translive.tasks.submit",
-        Buffer.buffer("Hello from a service.\nSecond line.\n"), headers("service.txt")).await(10, TimeUnit.SECONDS).body();
-    String id = reply.getString("task_id");
-    assertTrue(id.startsWith("t-"));
-    assertTrue(reply.getString("token").length() >= 22);
-    assertEquals(0, reply.getInteger("position"));
-
-    watcher.await(BridgeClient.completedOf(id)).await(10, TimeUnit.SECONDS);
-    JsonObject task = vertx.eventBus().<JsonObject>request("translive.tasks.get", new JsonObject().put("task_id", id))
-        .await(5, TimeUnit.SECONDS).body();
-    assertEquals("completed", task.getString("status"));
-    assertEquals("service.txt", task.getString("filename"));
-    assertEquals(2, task.getInteger("total_segments"));
-    String result = server.http.get("/api/tasks/" + id + "/result").putHeader("X-Task-Token", reply.getString("token"))
-        .send().await(5, TimeUnit.SECONDS).bodyAsString();
-    assertEquals("[es] Hello from a service.\n[es] Second line.\n", result);
-    server.stop().await(10, TimeUnit.SECONDS);
+  private Future<Void> serverAndWatcher(Vertx vertx, Map<String, Object> overrides) {
+    return servers.startWatched(vertx, overrides).map(w -> {
+      server = w.server();
+      watcher = w.watcher();
+      return null;
+    });
   }
 
   @Test
-  void busFailuresAreReplyExceptionsWithTheContractCodes(Vertx vertx) throws Exception {
-    TestServer server = TestServer.start(vertx, dataDir, Map.of("engines.demo.delayMs", 300, "engines.demo.batchSize", 1))
-        .await(20, TimeUnit.SECONDS);
-    assertEquals(415, failureCode(vertx.eventBus().request("translive.tasks.submit", Buffer.buffer("x"), headers("virus.exe"))));
-    assertEquals(400, failureCode(vertx.eventBus().request("translive.tasks.submit", Buffer.buffer("x"), new DeliveryOptions())));
-    assertEquals(400, failureCode(vertx.eventBus().request("translive.tasks.submit", Buffer.buffer(""), headers("empty.txt"))));
-    assertEquals(404, failureCode(vertx.eventBus().request("translive.tasks.get", new JsonObject().put("task_id", "t-none"))));
-
-    JsonObject reply = vertx.eventBus().<JsonObject>request("translive.tasks.submit",
-        Buffer.buffer(TestServer.sentences(10)), headers("long.txt")).await(10, TimeUnit.SECONDS).body();
-    String id = reply.getString("task_id");
-    assertEquals(403, failureCode(vertx.eventBus().request("translive.tasks.cancel",
-        new JsonObject().put("task_id", id).put("token", "wrong"))));
-    JsonObject cancelled = vertx.eventBus().<JsonObject>request("translive.tasks.cancel",
-        new JsonObject().put("task_id", id).put("token", reply.getString("token"))).await(5, TimeUnit.SECONDS).body();
-    assertEquals(id, cancelled.getString("task_id"));
-    assertEquals("cancelled", server.awaitFinished(id).await(5, TimeUnit.SECONDS).getString("status"));
-    server.stop().await(10, TimeUnit.SECONDS);
+  void aServiceSubmitsFollowsAndDownloadsOverTheBus(Vertx vertx, VertxTestContext test) {
+    JsonObject[] submitted = new JsonObject[1];
+    serverAndWatcher(vertx, Map.of())
+        .compose(v -> vertx.eventBus().<JsonObject>request("translive.tasks.submit",
+            Buffer.buffer("Hello from a service.\nSecond line.\n"), headers("service.txt")))
+        .compose(reply -> {
+          JsonObject body = submitted[0] = reply.body();
+          assertTrue(body.getString("task_id").startsWith("t-"));
+          assertTrue(body.getString("token").length() >= 22);
+          assertEquals(0, body.getInteger("position"));
+          return watcher.await(BridgeClient.completedOf(body.getString("task_id")));
+        })
+        .compose(done -> vertx.eventBus().<JsonObject>request("translive.tasks.get",
+            new JsonObject().put("task_id", submitted[0].getString("task_id"))))
+        .compose(task -> {
+          assertEquals("completed", task.body().getString("status"));
+          assertEquals("service.txt", task.body().getString("filename"));
+          assertEquals(2, task.body().getInteger("total_segments"));
+          return server.result(submitted[0]);
+        })
+        .onComplete(test.succeeding(result -> test.verify(() -> {
+          assertEquals("[es] Hello from a service.\n[es] Second line.\n", result.bodyAsString());
+          test.completeNow();
+        })));
   }
 
-  private static int failureCode(io.vertx.core.Future<?> request) throws Exception {
-    try {
-      request.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      assertTrue(e.getCause() instanceof ReplyException, "a ReplyException, got " + e.getCause());
-      ReplyException re = (ReplyException) e.getCause();
+  @Test
+  void busFailuresAreReplyExceptionsWithTheContractCodes(Vertx vertx, VertxTestContext test) {
+    JsonObject[] submitted = new JsonObject[1];
+    serverAndWatcher(vertx, Map.of("engines.demo.delayMs", 300, "engines.demo.batchSize", 1))
+        .compose(v -> failureCode(vertx.eventBus().request("translive.tasks.submit", Buffer.buffer("x"), headers("virus.exe")), 415))
+        .compose(v -> failureCode(vertx.eventBus().request("translive.tasks.submit", Buffer.buffer("x"), new DeliveryOptions()), 400))
+        .compose(v -> failureCode(vertx.eventBus().request("translive.tasks.submit", Buffer.buffer(""), headers("empty.txt")), 400))
+        .compose(v -> failureCode(vertx.eventBus().request("translive.tasks.get", new JsonObject().put("task_id", "t-none")), 404))
+        .compose(v -> vertx.eventBus().<JsonObject>request("translive.tasks.submit",
+            Buffer.buffer(TestServer.sentences(10)), headers("long.txt")))
+        .compose(reply -> failureCode(vertx.eventBus().request("translive.tasks.cancel",
+            new JsonObject().put("task_id", (submitted[0] = reply.body()).getString("task_id")).put("token", "wrong")), 403))
+        .compose(v -> vertx.eventBus().<JsonObject>request("translive.tasks.cancel", new JsonObject()
+            .put("task_id", submitted[0].getString("task_id")).put("token", submitted[0].getString("token"))))
+        .compose(cancelled -> {
+          assertEquals(submitted[0].getString("task_id"), cancelled.body().getString("task_id"));
+          return watcher.await(BridgeClient.completedOf(submitted[0].getString("task_id")));
+        })
+        .onComplete(test.succeeding(end -> test.verify(() -> {
+          assertEquals("cancelled", end.body().getJsonObject("data").getString("status"));
+          test.completeNow();
+        })));
+  }
+
+  /** Succeeds when {@code request} failed with a ReplyException of {@code code} that carries a message. */
+  private static Future<Void> failureCode(Future<? extends Message<?>> request, int code) {
+    return request.<Void>transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.failedFuture(new AssertionError("request succeeded, expected a failure " + code));
+      }
+      assertInstanceOf(ReplyException.class, ar.cause());
+      ReplyException re = (ReplyException) ar.cause();
       assertTrue(re.getMessage() != null && !re.getMessage().isBlank(), "failures carry a message");
-      return re.failureCode();
-    }
-    throw new AssertionError("request succeeded, expected a failure");
+      assertEquals(code, re.failureCode(), re.getMessage());
+      return Future.succeededFuture();
+    });
   }
 }

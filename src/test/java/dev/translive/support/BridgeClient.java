@@ -48,10 +48,13 @@ public final class BridgeClient {
     // The bridge writes binary frames on the raw WebSocket transport; accept text too.
     socket.handler(data -> {
       Frame frame = new Frame(System.currentTimeMillis(), new JsonObject(data));
-      frames.add(frame);
+      List<Waiter> matched = new ArrayList<>();
       synchronized (waiters) {
-        waiters.removeIf(w -> w.match.test(frame) && w.promise.tryComplete(frame));
+        frames.add(frame);
+        waiters.removeIf(w -> w.match.test(frame) && matched.add(w));
       }
+      // Completed outside the lock: a continuation may wait for the next frame at once.
+      matched.forEach(w -> w.promise.tryComplete(frame));
     });
     socket.closeHandler(v -> {
       closed = true;
@@ -94,6 +97,40 @@ public final class BridgeClient {
           return Future.succeededFuture(f);
         }
       }
+      Promise<Frame> promise = Promise.promise();
+      waiters.add(new Waiter(match, promise));
+      return promise.future();
+    }
+  }
+
+  /** The frames received before {@code frame} (all of them when it was not received), a snapshot. */
+  public List<Frame> framesBefore(Frame frame) {
+    List<Frame> all = List.copyOf(frames);
+    int at = all.indexOf(frame);
+    return at < 0 ? all : all.subList(0, at);
+  }
+
+  /** Frames of {@code taskId} received before {@code frame}. */
+  public List<Frame> ofTaskBefore(String taskId, Frame frame) {
+    return framesBefore(frame).stream().filter(f -> f.body() != null && taskId.equals(f.body().getString("task_id"))).toList();
+  }
+
+  /** Whether a frame matching {@code match} arrived before {@code frame}. */
+  public boolean anyBefore(Frame frame, Predicate<Frame> match) {
+    return framesBefore(frame).stream().anyMatch(match);
+  }
+
+  public static Predicate<Frame> startedOf(String taskId) {
+    return f -> "task_started".equals(f.type()) && taskId.equals(f.body().getString("task_id"));
+  }
+
+  public static Predicate<Frame> progressOf(String taskId) {
+    return f -> "progress_update".equals(f.type()) && taskId.equals(f.body().getString("task_id"));
+  }
+
+  /** The first frame that matches among those arriving after this call (not the ones already here). */
+  public Future<Frame> awaitNext(Predicate<Frame> match) {
+    synchronized (waiters) {
       Promise<Frame> promise = Promise.promise();
       waiters.add(new Waiter(match, promise));
       return promise.future();

@@ -1,5 +1,6 @@
 package dev.translive.support;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
@@ -13,10 +14,29 @@ public record PgSchema(String baseUrl, String name) {
   /** The test server of scripts/postgres.sh. */
   public static final String DEFAULT_URL = "postgresql://translive:translive@127.0.0.1:55432/translive";
 
+  /** Blocking form of {@link #createAsync}, for tests not yet composed on futures. */
   public static PgSchema create(Vertx vertx, String baseUrl, String prefix) throws Exception {
+    return createAsync(vertx, baseUrl, prefix).await(30, TimeUnit.SECONDS);
+  }
+
+  /** Creates a fresh schema; the future fails with the reason when PostgreSQL is not reachable. */
+  public static Future<PgSchema> createAsync(Vertx vertx, String baseUrl, String prefix) {
     PgSchema schema = new PgSchema(baseUrl, prefix + Long.toHexString(System.nanoTime()));
-    schema.run(vertx, "CREATE SCHEMA " + schema.name);
-    return schema;
+    return schema.runAsync(vertx, "CREATE SCHEMA " + schema.name).map(schema);
+  }
+
+  public Future<Void> dropAsync(Vertx vertx) {
+    return runAsync(vertx, "DROP SCHEMA " + name + " CASCADE");
+  }
+
+  private Future<Void> runAsync(Vertx vertx, String sql) {
+    return PgConnection.connect(vertx, PgConnectOptions.fromUri(baseUrl))
+        .recover(e -> Future.failedFuture(new AssertionError(
+            "PostgreSQL is not reachable at " + baseUrl + "; start it with scripts/postgres.sh start", e)))
+        .compose(connection -> connection.query("SET client_min_messages = warning").execute()
+            .compose(v -> connection.query(sql).execute())
+            .eventually(connection::close))
+        .mapEmpty();
   }
 
   public String url() {
@@ -24,21 +44,7 @@ public record PgSchema(String baseUrl, String name) {
   }
 
   public void drop(Vertx vertx) throws Exception {
-    run(vertx, "DROP SCHEMA " + name + " CASCADE");
+    dropAsync(vertx).await(30, TimeUnit.SECONDS);
   }
 
-  private void run(Vertx vertx, String sql) throws Exception {
-    PgConnection connection;
-    try {
-      connection = PgConnection.connect(vertx, PgConnectOptions.fromUri(baseUrl)).await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("PostgreSQL is not reachable at " + baseUrl + "; start it with scripts/postgres.sh start", e);
-    }
-    try {
-      connection.query("SET client_min_messages = warning").execute().await(10, TimeUnit.SECONDS);
-      connection.query(sql).execute().await(30, TimeUnit.SECONDS);
-    } finally {
-      connection.close();
-    }
-  }
 }

@@ -1,6 +1,10 @@
 package dev.translive.support;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,53 +12,108 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The real jar started as a child process, as an operator would run it. */
+/**
+ * The real jar started as a child process, as an operator would run it. Its output is read line by
+ * line as it is written (and copied to {@link #log}), so a test waits for a log line as an event
+ * instead of polling the file.
+ */
 public final class ServiceProcess {
+  private static final String DEFAULT_HEAP = "-Xmx512m";
+  private static final Pattern READY = Pattern.compile("Translive ready(?: on http://[^:/]+:(\\d+)/)?");
   private final Process process;
-  public final int port;
   public final Path log;
+  /** The HTTP port: the one asked for, or the one the service chose and printed when asked for 0. */
+  public volatile int port;
+  private final List<String> lines = new ArrayList<>();
+  private final List<LineWaiter> waiters = new ArrayList<>();
+  private boolean exited;
 
-  private ServiceProcess(Process process, int port, Path log) {
+  private record LineWaiter(String text, Promise<String> promise) {}
+
+  private ServiceProcess(Process process, Path log, int port) {
     this.process = process;
-    this.port = port;
     this.log = log;
+    this.port = port;
   }
 
-  /** Starts the jar with {@code env} added to the environment and waits until /health answers. */
+  /** Starts the jar with {@code env} added and waits for its ready line; {@code port} 0 takes a free one. */
   public static ServiceProcess start(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
-    return start(workDir, port, env, logName, "-Xmx512m");
+    return start(workDir, port, env, logName, DEFAULT_HEAP);
   }
 
   /** As {@link #start(Path, int, Map, String)} with its own heap bound, e.g. "-Xmx256m" for hostile-input tests. */
   public static ServiceProcess start(Path workDir, int port, Map<String, String> env, String logName, String heap) throws Exception {
-    ServiceProcess service = launch(workDir, port, env, logName, heap);
-    service.awaitHealthy(Duration.ofSeconds(60));
-    return service;
+    return startAsync(workDir, port, env, logName, heap).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
   /** Starts the jar and waits for its "ready" log line (for nodes without the http role). */
   public static ServiceProcess startNode(Path workDir, int port, Map<String, String> env, String logName) throws Exception {
-    ServiceProcess service = launch(workDir, port, env, logName, "-Xmx512m");
-    service.awaitLog("Translive ready", Duration.ofSeconds(90));
-    return service;
+    return start(workDir, port, env, logName);
   }
 
-  public void awaitLog(String line, Duration timeout) throws Exception {
-    long deadline = System.currentTimeMillis() + timeout.toMillis();
-    while (System.currentTimeMillis() < deadline) {
-      if (Files.exists(log) && Files.readString(log).contains(line)) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the service exited: " + tail());
-      }
-      Thread.sleep(100);
+  /**
+   * Starts the jar; the future completes when the service printed that it is ready (listening, when
+   * it has the http role), with {@link #port} the port it listens on, and fails when it exits first.
+   */
+  public static Future<ServiceProcess> startAsync(Path workDir, int port, Map<String, String> env, String logName) {
+    return startAsync(workDir, port, env, logName, DEFAULT_HEAP);
+  }
+
+  public static Future<ServiceProcess> startAsync(Path workDir, int port, Map<String, String> env, String logName, String heap) {
+    ServiceProcess launched;
+    try {
+      launched = launch(workDir, port, env, logName, heap);
+    } catch (Exception e) {
+      return Future.failedFuture(e);
     }
-    throw new IllegalStateException("no '" + line + "' in the log: " + tail());
+    return launched.logLine("Translive ready").map(line -> {
+      Matcher m = READY.matcher(line);
+      if (m.find() && m.group(1) != null) {
+        launched.port = Integer.parseInt(m.group(1));
+      }
+      return launched;
+    });
+  }
+
+  /** The first output line containing {@code text}, past or future; fails if the process exits first. */
+  public Future<String> logLine(String text) {
+    synchronized (lines) {
+      for (String line : lines) {
+        if (line.contains(text)) {
+          return Future.succeededFuture(line);
+        }
+      }
+      if (exited) {
+        return Future.failedFuture(new IllegalStateException("the service exited without '" + text + "': " + tail()));
+      }
+      Promise<String> promise = Promise.promise();
+      waiters.add(new LineWaiter(text, promise));
+      return promise.future();
+    }
+  }
+
+  /** Blocking form of {@link #logLine} for tests that have not moved to composed futures. */
+  public void awaitLog(String line, Duration timeout) throws Exception {
+    try {
+      logLine(line).toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("no '" + line + "' in the log within " + timeout + ": " + tail());
+    }
+  }
+
+  /** Resolves when the process has ended (its output fully read). */
+  public Future<Integer> exit() {
+    return Future.fromCompletionStage(process.onExit()).map(Process::exitValue);
   }
 
   private static ServiceProcess launch(Path workDir, int port, Map<String, String> env, String logName, String heap)
@@ -67,36 +126,55 @@ public final class ServiceProcess {
     Path log = workDir.resolve(logName);
     ProcessBuilder builder = new ProcessBuilder(javaBin(), heap, "-jar", jar)
         .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        .redirectErrorStream(true);
     Map<String, String> environment = builder.environment();
     environment.put("TRANSLIVE_HTTP_PORT", String.valueOf(port));
     environment.put("TRANSLIVE_LOG_DIR", workDir.resolve("logs").toString());
     environment.put("TRANSLIVE_CONFIG", workDir.resolve("absent-config.json").toString());
     environment.put("TRANSLIVE_HTTP_WEBROOT", System.getProperty("translive.webroot", "webroot"));
     environment.putAll(env);
-    return new ServiceProcess(builder.start(), port, log);
+    ServiceProcess service = new ServiceProcess(builder.start(), log, port);
+    Thread pump = new Thread(service::pump, "service-output-" + service.process.pid());
+    pump.setDaemon(true);
+    pump.start();
+    return service;
   }
 
-  private void awaitHealthy(Duration timeout) throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.currentTimeMillis() + timeout.toMillis();
-    while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the service exited: " + tail());
-      }
-      try {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
+  /** Copies the output to the log file and completes the waiters whose text appears. */
+  private void pump() {
+    try (BufferedReader in = process.inputReader();
+         Writer out = Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.write(line);
+        out.write('\n');
+        out.flush();
+        String seen = line;
+        List<LineWaiter> matched = new ArrayList<>();
+        synchronized (lines) {
+          lines.add(seen);
+          waiters.removeIf(w -> seen.contains(w.text) && matched.add(w));
         }
-      } catch (IOException notYet) {
-        // not listening yet
+        matched.forEach(w -> w.promise.tryComplete(seen));
       }
-      Thread.sleep(100);
+    } catch (IOException e) {
+      // The process was killed while a line was being read: treated as its exit below.
+    } finally {
+      List<LineWaiter> left;
+      synchronized (lines) {
+        exited = true;
+        left = new ArrayList<>(waiters);
+        waiters.clear();
+      }
+      left.forEach(w -> w.promise.tryFail(new IllegalStateException("the service exited without '" + w.text + "': " + tail())));
     }
-    throw new IllegalStateException("the service did not become healthy: " + tail());
+  }
+
+  /** One GET /health; for tests that want to see the service healthy, not only started. */
+  public int health() throws Exception {
+    HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+    return r.statusCode();
   }
 
   /** kill -9: no shutdown hook, no flush, nothing. */
@@ -105,9 +183,21 @@ public final class ServiceProcess {
     process.waitFor();
   }
 
+  /** kill -9 without blocking the caller; completes when the process is gone. */
+  public Future<Void> killNow() {
+    process.destroyForcibly();
+    return Future.fromCompletionStage(process.onExit()).mapEmpty();
+  }
+
+  /** A clean stop (SIGTERM: shutdown hooks run, logs flush) without blocking the caller. */
+  public Future<Void> stopNow() {
+    process.destroy();
+    return Future.fromCompletionStage(process.onExit()).mapEmpty();
+  }
+
   public void stop() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
       kill();
     }
   }
@@ -117,7 +207,7 @@ public final class ServiceProcess {
   }
 
   public String logText() throws IOException {
-    return Files.readString(log);
+    return Files.exists(log) ? Files.readString(log) : "";
   }
 
   public boolean alive() {
@@ -133,6 +223,10 @@ public final class ServiceProcess {
     }
   }
 
+  /**
+   * A port free at the time of asking; prefer port 0 where the server reports what it bound. Kept
+   * for what must be known before start (cluster member ports, the TCP bridge port).
+   */
   public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

@@ -4,8 +4,10 @@ import dev.translive.Translive;
 import dev.translive.config.AppConfig;
 import dev.translive.config.ConfigLoader;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -67,21 +69,72 @@ public final class TestServer {
     return http.post("/api/tasks").sendMultipartForm(form);
   }
 
+  /** POSTs several files in one request (name to bytes, in order) with {@code fields}. */
+  public Future<HttpResponse<Buffer>> submitFiles(Map<String, Buffer> files, Map<String, String> fields) {
+    MultipartForm form = MultipartForm.create();
+    fields.forEach(form::attribute);
+    files.forEach((name, bytes) -> form.binaryFileUpload("file", name, bytes, "application/octet-stream"));
+    return http.post("/api/tasks").sendMultipartForm(form);
+  }
+
+  /** POSTs one file of any bytes; the reply's first task, or an AssertionError naming the refusal. */
+  public Future<JsonObject> submitBytes(String filename, Buffer bytes, Map<String, String> fields) {
+    return submitFiles(Map.of(filename, bytes), fields).map(r -> {
+      if (r.statusCode() != 202) {
+        throw new AssertionError("upload refused: " + r.statusCode() + " " + r.bodyAsString());
+      }
+      return r.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0);
+    });
+  }
+
   public Future<JsonObject> task(String taskId) {
     return http.get("/api/tasks/" + taskId).send().map(HttpResponse::bodyAsJsonObject);
   }
 
-  /** Polls the task until it reaches a final status. */
+  /**
+   * The task once it reached a final status: its task_completed on the bus is the event (the queue
+   * records the final status before that is published); a task already finished answers at once.
+   */
   public Future<JsonObject> awaitFinished(String taskId) {
-    return task(taskId).compose(t -> switch (t.getString("status")) {
-      case "completed", "failed", "cancelled" -> Future.succeededFuture(t);
-      default -> vertx.timer(50).compose(v -> awaitFinished(taskId));
+    Promise<Void> ended = Promise.promise();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer("translive.progress", message -> {
+      JsonObject m = message.body();
+      if ("task_completed".equals(m.getString("type")) && taskId.equals(m.getString("task_id"))) {
+        ended.tryComplete();
+      }
     });
+    return consumer.completion()
+        .compose(v -> task(taskId))
+        .compose(t -> isFinal(t) ? Future.succeededFuture(t) : ended.future().compose(v -> task(taskId)))
+        .eventually(consumer::unregister);
   }
 
-  public Future<Void> stop() {
-    http.close();
-    return app.undeploy();
+  private static boolean isFinal(JsonObject task) {
+    return switch (task.getString("status", "")) {
+      case "completed", "failed", "cancelled" -> true;
+      default -> false;
+    };
+  }
+
+  private Future<Void> stopped;
+
+  /** Undeploys once; later calls return the same result (a test and {@link Servers} may both stop it). */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      http.close();
+      stopped = app.undeploy();
+    }
+    return stopped;
+  }
+
+  /** DELETE /api/tasks/{id} with the task's token. */
+  public Future<HttpResponse<Buffer>> cancel(JsonObject task) {
+    return http.delete("/api/tasks/" + task.getString("task_id")).putHeader("X-Task-Token", task.getString("token")).send();
+  }
+
+  /** GET /api/tasks/{id}/result with the task's token. */
+  public Future<HttpResponse<Buffer>> result(JsonObject task) {
+    return http.get("/api/tasks/" + task.getString("task_id") + "/result").putHeader("X-Task-Token", task.getString("token")).send();
   }
 
   /** "line 1\nline 2\n..." with {@code n} distinct sentences. */

@@ -11,6 +11,7 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +42,13 @@ public final class ProgressBridge {
   public static Future<ProgressBridge> mount(Vertx vertx, Router router, String path, BridgeOptions options,
       BridgeGroup group, String libraryUrl) {
     BridgeHub hub = new BridgeHub(vertx, options, group);
-    OriginPolicy origins = new OriginPolicy(options.allowedOrigins());
+    OriginPolicy origins = new OriginPolicy(options.getAllowedOrigins());
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
-        .setHeartbeatInterval(options.heartbeatMs())
-        .setSessionTimeout(options.sessionTimeoutMs())
+        .setHeartbeatInterval(options.getHeartbeatMs())
+        .setSessionTimeout(options.getSessionTimeoutMs())
         .setRegisterWriteHandler(false)
         .setLibraryURL(libraryUrl);
-    options.disabledTransports().forEach(sockJs::addDisabledTransport);
+    options.getDisabledTransports().forEach(sockJs::addDisabledTransport);
     String routes = path + "/*";
     router.route(routes).handler(ctx -> checkOrigin(ctx, origins));
     // The XHR and EventSource transports are cross-origin requests for other allowed origins;
@@ -55,10 +56,27 @@ public final class ProgressBridge {
     router.route(routes).handler(CorsHandler.create().addOriginWithRegex(".*").allowCredentials(true)
         .allowedMethod(HttpMethod.GET).allowedMethod(HttpMethod.POST).allowedHeader("Content-Type"));
     // SockJS's XHR send transport posts frames; its handler needs the body read first.
-    router.post(routes).handler(BodyHandler.create().setHandleFileUploads(false).setBodyLimit(options.maxFrameBytes()));
+    router.post(routes).handler(BodyHandler.create().setHandleFileUploads(false).setBodyLimit(options.getMaxFrameBytes()));
+    if (!options.getDisabledTransports().contains("WEBSOCKET")) {
+      // Both WebSocket transports are served by the hub itself; the fallbacks by vertx-web below.
+      WebSocketBridge webSockets = new WebSocketBridge(hub);
+      router.get(path + "/websocket").handler(ctx -> webSockets.handle(ctx, false));
+      router.getWithRegex(Pattern.quote(path) + "/[^/.]+/[^/.]+/websocket").handler(ctx -> webSockets.handle(ctx, true));
+    }
     router.route(routes).subRouter(SockJSHandler.create(vertx, sockJs).bridge(hub.bridgeOptions(), hub));
     group.add(hub);
     return hub.start().map(v -> new ProgressBridge(hub, group));
+  }
+
+  /**
+   * What progress_client.js asks for (by default at GET /api/bridge) instead of repeating the
+   * bridge's path and addresses: {"path", "addresses": {"progress", "queue", "snapshot"}}.
+   */
+  public static JsonObject describe(String path, BridgeOptions options) {
+    return new JsonObject().put("path", path).put("addresses", new JsonObject()
+        .put("progress", options.getProgressAddress())
+        .put("queue", options.getQueueAddress())
+        .put("snapshot", options.getSnapshotAddress()));
   }
 
   /** Serves progress_client.js and the vendored SockJS and Vert.x event-bus clients from this jar. */
@@ -84,7 +102,9 @@ public final class ProgressBridge {
     return hub.backlog();
   }
 
-  public void close() {
+  /** Unmounts from the group, unregisters the hub's consumers and closes its sockets. */
+  public Future<Void> close() {
     group.remove(hub);
+    return hub.stop();
   }
 }

@@ -39,7 +39,7 @@ public final class ProgressBroadcaster {
 
   /** Starts answering the snapshot address. */
   public Future<Void> start() {
-    snapshots = vertx.eventBus().consumer(addresses.snapshotAddress(), msg -> msg.reply(snapshot()));
+    snapshots = vertx.eventBus().consumer(addresses.getSnapshotAddress(), msg -> msg.reply(snapshot()));
     return snapshots.completion();
   }
 
@@ -104,11 +104,11 @@ public final class ProgressBroadcaster {
     JsonArray ranges = waiting.isEmpty() ? new JsonArray() : new JsonArray().add(new JsonArray().add(1).add(waiting.size()));
     latestQueue = Messages.queueUpdate(seq.next(), runningJson, queuedJson, waiting.size(), Math.max(1, running.size()),
         ranges, true, 0);
-    vertx.eventBus().publish(addresses.queueAddress(), latestQueue);
+    vertx.eventBus().publish(addresses.getQueueAddress(), latestQueue);
   }
 
   private void publishProgress(JsonObject message) {
-    vertx.eventBus().publish(addresses.progressAddress(), message);
+    vertx.eventBus().publish(addresses.getProgressAddress(), message);
   }
 
   private void trim() {

@@ -25,6 +25,7 @@ import java.util.List;
 public final class ReportApp extends VerticleBase {
   private final int port;
   private final BridgeOptions bridgeOptions;
+  private ProgressBridge bridge;
   private final long stepMs;
   private final ArrayDeque<Job> waiting = new ArrayDeque<>();
   private ProgressBroadcaster progress;
@@ -40,7 +41,7 @@ public final class ReportApp extends VerticleBase {
   }
 
   public static void main(String[] args) {
-    Vertx.vertx().deployVerticle(new ReportApp(8090, BridgeOptions.defaults(), 500))
+    Vertx.vertx().deployVerticle(new ReportApp(8090, new BridgeOptions(), 500))
         .onSuccess(id -> System.out.println("Report demo on http://127.0.0.1:8090/"));
   }
 
@@ -59,14 +60,25 @@ public final class ReportApp extends VerticleBase {
     // The polling fallback of progress_client.js reads this when the bridge cannot connect.
     router.get("/api/queue").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(progress.snapshot().toBuffer()));
+    // progress_client.js learns the bridge's path and addresses here.
+    router.get("/api/bridge").handler(ctx -> ctx.json(ProgressBridge.describe("/eventbus", bridgeOptions)));
     ProgressBridge.mountClient(router);
     Future<ProgressBridge> bridge = ProgressBridge.mount(vertx, router, "/eventbus", bridgeOptions,
         new BridgeGroup(BridgeMetrics.none()), ProgressBridge.CLIENT_PATH + "/vendor/sockjs.min.js");
     router.route().handler(StaticHandler.create("webroot"));
     return progress.start()
         .compose(v -> bridge)
-        .compose(b -> vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1"))
+        .compose(b -> {
+          this.bridge = b;
+          return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
+        })
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    // The bridge's and the broadcaster's consumers go with the verticle.
+    return Future.all(bridge == null ? Future.succeededFuture() : bridge.close(), progress.stop());
   }
 
   public int actualPort() {

@@ -27,10 +27,14 @@ class ReportAppTest {
   }
 
   private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+  /** Held: Vert.x closes a client nothing references when it is collected, even mid-handshake. */
+  private final List<io.vertx.core.http.WebSocketClient> clients = new CopyOnWriteArrayList<>();
 
   private List<Received> watch(Vertx vertx, int port) throws Exception {
     List<Received> received = new CopyOnWriteArrayList<>();
-    WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+    io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
+    clients.add(client);
+    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/websocket")).await(5, TimeUnit.SECONDS);
     sockets.add(ws);
     ws.handler(data -> received.add(new Received(System.currentTimeMillis(), new JsonObject(data))));
@@ -46,7 +50,7 @@ class ReportAppTest {
   @Test
   void jobsShowLiveThroughTheEmbeddedProgressLayer(Vertx vertx) throws Exception {
     int cap = 5;
-    ReportApp app = new ReportApp(0, BridgeOptions.defaults().withMaxMessagesPerSecond(cap), 40);
+    ReportApp app = new ReportApp(0, new BridgeOptions().setMaxMessagesPerSecond(cap), 40);
     vertx.deployVerticle(app).await(10, TimeUnit.SECONDS);
     int port = app.actualPort();
     List<Received> early = watch(vertx, port);
