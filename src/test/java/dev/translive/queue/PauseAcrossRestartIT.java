@@ -3,6 +3,7 @@ package dev.translive.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.translive.support.Eventually;
 import dev.translive.support.FakeOpenAi;
 import dev.translive.support.ServiceProcess;
 import dev.translive.support.TestServer;
@@ -52,9 +53,7 @@ class PauseAcrossRestartIT {
       JsonObject task = response.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0);
       String id = task.getString("task_id");
       String token = task.getString("token");
-      while (fake.segments.size() < 20) {
-        Thread.sleep(5);
-      }
+      Eventually.holds(() -> fake.segments.size() >= 20);
       var pausing = http.post("/api/tasks/" + id + "/pause").putHeader("X-Task-Token", token).send().await(5, TimeUnit.SECONDS);
       assertEquals(200, pausing.statusCode(), pausing.bodyAsString());
       JsonObject paused = awaitStatus(http, id, "paused");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.translive.support.BridgeClient;
+import dev.translive.support.Eventually;
 import dev.translive.support.FakeOpenAi;
 import dev.translive.support.TestServer;
 import io.vertx.core.Future;
@@ -176,9 +177,7 @@ class QueueFeaturesTest {
 
       assertEquals(409, post(server, "/api/tasks/" + next.getString("task_id") + "/pause", next.getString("token")).statusCode(),
           "a queued task cannot be paused");
-      while (fake.segments.size() < 4) {
-        Thread.sleep(10);
-      }
+      Eventually.holds(() -> fake.segments.size() >= 4);
       assertEquals(403, post(server, "/api/tasks/" + id + "/pause", "wrong").statusCode());
       HttpResponse<Buffer> pausing = post(server, "/api/tasks/" + id + "/pause", token);
       assertEquals(200, pausing.statusCode(), pausing.bodyAsString());
@@ -217,14 +216,10 @@ class QueueFeaturesTest {
     try {
       JsonObject sub = busSubmit(vertx, "alpha", "bus.txt", TestServer.sentences(30));
       JsonObject ref = new JsonObject().put("task_id", sub.getString("task_id")).put("token", sub.getString("token"));
-      while (!"translating".equals(busGet(vertx, sub.getString("task_id")).getString("stage"))) {
-        Thread.sleep(20);
-      }
+      Eventually.holds(() -> "translating".equals(busGet(vertx, sub.getString("task_id")).getString("stage")));
       assertEquals("pausing", vertx.eventBus().<JsonObject>request("translive.tasks.pause", ref).await(5, TimeUnit.SECONDS)
           .body().getString("status"));
-      while (!"paused".equals(busGet(vertx, sub.getString("task_id")).getString("status"))) {
-        Thread.sleep(20);
-      }
+      Eventually.holds(() -> "paused".equals(busGet(vertx, sub.getString("task_id")).getString("status")));
       assertEquals(409, failureCode(vertx.eventBus().request("translive.tasks.pause", ref)));
       assertEquals("queued", vertx.eventBus().<JsonObject>request("translive.tasks.resume", ref).await(5, TimeUnit.SECONDS)
           .body().getString("status"));
@@ -323,9 +318,13 @@ class QueueFeaturesTest {
         .await(10, TimeUnit.SECONDS).body();
   }
 
-  private static JsonObject busGet(Vertx vertx, String id) throws Exception {
-    return vertx.eventBus().<JsonObject>request("translive.tasks.get", new JsonObject().put("task_id", id))
-        .await(5, TimeUnit.SECONDS).body();
+  private static JsonObject busGet(Vertx vertx, String id) {
+    try {
+      return vertx.eventBus().<JsonObject>request("translive.tasks.get", new JsonObject().put("task_id", id))
+          .await(5, TimeUnit.SECONDS).body();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer to translive.tasks.get", e);
+    }
   }
 
   private static int failureCode(Future<?> request) throws Exception {
