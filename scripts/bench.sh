@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes bench/results/<name>.{json,md,svg} and summary.md.
-#   BENCH_ONLY=fanout,fanout-sockjs,fanout-node,fanout-fallback,fanout2,pipeline,llm,queue,upload   a subset (default: all)
+#   BENCH_ONLY=fanout,fanout-sockjs,fanout-node,fanout-fallback,fanout2,pipeline,llm,queue,upload,eta,pdf   a subset (default: all)
 #                                                  fanout: raw WebSocket clients; fanout-sockjs: SockJS's WebSocket
 #                                                  transport as sockjs-client speaks it (the browsers' path);
 #                                                  fanout-node: the same clients against a Node ws broadcaster
 #                                                  (bench/node-broadcaster, npm's ws), the reference of fanout-versus.md
 #                                                  fanout-fallback: cost per delivery of each SockJS transport
 #                                                  with the official client (Node, 200 clients)
+#                                                  eta: ETA and wait accuracy on a mixed workload
 #                                                  fanout2: the fan-out on a two-node cluster (starts PostgreSQL)
+#   BENCH_PDF_PAGES=N, BENCH_OCR_PAGES=N           pdf: pages of the layout and of the scan document (200 each)
 #   BENCH_CLIENTS=N                                fan-out clients (default 10000)
 #   BUILD_DIR=dir                                  Maven build dir (default target), as -DbuildDir
 # Expects the jar to be built (make bench does it); compiles the test classes the benchmarks live in.
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-target}"
 BUILD_DIR="$(mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd)"
 RESULTS="bench/results"
-ONLY="${BENCH_ONLY:-fanout,fanout-sockjs,fanout-node,fanout-fallback,fanout2,pipeline,llm,queue,upload}"
+ONLY="${BENCH_ONLY:-fanout,fanout-sockjs,fanout-node,fanout-fallback,fanout2,pipeline,llm,queue,upload,eta,pdf}"
 MVN=(mvn -B -q "-DbuildDir=$BUILD_DIR")
 
 if [ ! -f "$BUILD_DIR/translive.jar" ]; then
@@ -72,6 +74,8 @@ run pipeline PipelineBench 1g
 run llm LlmBench 512m
 run queue QueueScaleBench 1g
 run upload UploadBench 256m
+run eta EtaBench 512m
+run pdf PdfBench 512m
 
 {
   echo "## Benchmarks"
@@ -79,7 +83,7 @@ run upload UploadBench 256m
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB," \
     "$(java -version 2>&1 | head -1). Reproduce with \`make bench\`; details in bench/README.md."
   echo
-  for name in fanout-versus fanout fanout-sockjs fanout-node fanout-fallback fanout2 fanout-compare pipeline llm queue upload; do
+  for name in fanout-versus fanout fanout-sockjs fanout-node fanout-fallback fanout2 fanout-compare pipeline llm queue upload eta pdf; do
     [ -f "$RESULTS/$name.md" ] && { cat "$RESULTS/$name.md"; echo; }
   done
 } >"$RESULTS/summary.md"

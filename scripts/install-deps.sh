@@ -7,10 +7,12 @@
 set -euo pipefail
 purpose="${1:-run}"
 packages=(apertium apertium-eng-spa)
+# Fonts for translated PDFs: Noto for Latin, Cyrillic, Greek and other scripts, WenQuanYi for CJK.
+packages+=(fonts-noto-core fonts-wqy-microhei)
 if [ "$purpose" = "test" ] || [ "$purpose" = "bench" ]; then
-  packages+=(apertium-apy chromium chromium-driver fonts-wqy-microhei)
+  packages+=(apertium-apy chromium chromium-driver)
   # Documents made by other tools for the format tests.
-  packages+=(pandoc python3-docx python3-openpyxl epubcheck)
+  packages+=(pandoc python3-docx python3-openpyxl epubcheck poppler-utils)
   # Text recognition for scans and images (optional when running; the tests need it).
   packages+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
   # Node and npm: the official SockJS event-bus client in the bridge tests, bench's Node ws broadcaster.

@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String QUEUE = BridgeOptions.QUEUE;
   public static final String SNAPSHOT = BridgeOptions.SNAPSHOT;
   public static final String TASKS_SUBMIT = "translive.tasks.submit";
+  /** Same body and headers as a submit; the reply is one estimate (nothing is queued or kept). */
+  public static final String TASKS_ESTIMATE = "translive.tasks.estimate";
   public static final String TASKS_CANCEL = "translive.tasks.cancel";
   public static final String TASKS_GET = "translive.tasks.get";
   /** The owner pauses a running task ({@code {"task_id","token"}}); it stops at the next batch boundary. */

@@ -5,6 +5,7 @@ import dev.translive.progress.Stage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every message that crosses the bus between this service's own verticles (the internal addresses
@@ -14,17 +15,27 @@ import java.util.List;
 public final class Internal {
   private Internal() {}
 
-  /** Queue owner to a translator ({@link Addresses#TRANSLATOR_RUN}): run this task. */
-  public record Run(TaskSpec spec, double pace, boolean resumed, String displayName, double progress) {
+  /**
+   * Queue owner to a translator ({@link Addresses#TRANSLATOR_RUN}): run this task. {@code pace} is
+   * seconds per segment; {@code secondsPerCharacter} the prior pace per character (0: unknown), the
+   * running ETA's start.
+   */
+  public record Run(TaskSpec spec, double pace, boolean resumed, String displayName, double progress,
+      double secondsPerCharacter) {
+    public Run(TaskSpec spec, double pace, boolean resumed, String displayName, double progress) {
+      this(spec, pace, resumed, displayName, progress, 0);
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("spec", spec.toJson()).put("pace", pace).put("resumed", resumed)
-          .put("display_name", displayName).put("progress", progress);
+          .put("display_name", displayName).put("progress", progress).put("seconds_per_character", secondsPerCharacter);
     }
 
     public static Run fromJson(JsonObject json) {
       TaskSpec spec = TaskSpec.fromJson(json.getJsonObject("spec"));
       return new Run(spec, json.getDouble("pace"), json.getBoolean("resumed", false),
-          json.getString("display_name", spec.filename()), json.getDouble("progress", 0.0));
+          json.getString("display_name", spec.filename()), json.getDouble("progress", 0.0),
+          json.getDouble("seconds_per_character", 0.0));
     }
   }
 
@@ -43,15 +54,30 @@ public final class Internal {
    * A translator to every queue owner ({@link Addresses#TRANSLATOR_HEARTBEAT}): the tasks it runs,
    * and the ended ones whose report the owner has not acknowledged yet.
    */
-  public record Heartbeat(String translator, List<String> tasks, List<String> unreported) {
+  public record Heartbeat(String translator, List<String> tasks, List<String> unreported, Map<String, Double> paces) {
+    public Heartbeat(String translator, List<String> tasks, List<String> unreported) {
+      this(translator, tasks, unreported, Map.of());
+    }
+
     public JsonObject toJson() {
+      JsonObject paceJson = new JsonObject();
+      paces.forEach(paceJson::put);
       return new JsonObject().put("translator", translator).put("tasks", new JsonArray(List.copyOf(tasks)))
-          .put("unreported", new JsonArray(List.copyOf(unreported)));
+          .put("unreported", new JsonArray(List.copyOf(unreported))).put("paces", paceJson);
     }
 
     public static Heartbeat fromJson(JsonObject json) {
+      Map<String, Double> paces = new java.util.HashMap<>();
+      JsonObject paceJson = json.getJsonObject("paces");
+      if (paceJson != null) {
+        paceJson.forEach(e -> {
+          if (e.getValue() instanceof Number n && n.doubleValue() > 0) {
+            paces.put(e.getKey(), n.doubleValue());
+          }
+        });
+      }
       return new Heartbeat(json.getString("translator"), strings(json.getJsonArray("tasks")),
-          strings(json.getJsonArray("unreported")));
+          strings(json.getJsonArray("unreported")), paces);
     }
   }
 
@@ -117,13 +143,23 @@ public final class Internal {
     }
   }
 
-  /** A translator to the queue owner ({@link Addresses#QUEUE_FINISHED}): how a task ended. */
+  /**
+   * A translator to the queue owner ({@link Addresses#QUEUE_FINISHED}): how a task ended.
+   * {@code throughputSeconds}: the translating time its characters cost at the measured throughput
+   * (each batch's call time over the calls in flight), without the start and the drain of the pipeline.
+   */
   public record Report(String taskId, Stage status, String message, String error, String translator,
-      int translatedSegments, double translateSeconds) {
+      int translatedSegments, double translateSeconds, long translatedCharacters, double throughputSeconds) {
+    public Report(String taskId, Stage status, String message, String error, String translator, int translatedSegments,
+        double translateSeconds) {
+      this(taskId, status, message, error, translator, translatedSegments, translateSeconds, 0, 0);
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("task_id", taskId).put("status", status.wire()).put("message", message)
           .put("error", error).put("translator", translator).put("translated_segments", translatedSegments)
-          .put("translate_seconds", translateSeconds);
+          .put("translate_seconds", translateSeconds).put("translated_characters", translatedCharacters)
+          .put("throughput_seconds", throughputSeconds);
     }
 
     /** @throws TransliveException (400) when the report names no task or no final status */
@@ -133,7 +169,8 @@ public final class Internal {
         throw ErrorCode.BAD_REQUEST.error("'status' must be completed, failed or cancelled");
       }
       return new Report(required(json, "task_id"), status, json.getString("message"), json.getString("error"),
-          json.getString("translator"), json.getInteger("translated_segments", 0), json.getDouble("translate_seconds", 0.0));
+          json.getString("translator"), json.getInteger("translated_segments", 0), json.getDouble("translate_seconds", 0.0),
+          json.getLong("translated_characters", 0L), json.getDouble("throughput_seconds", 0.0));
     }
   }
 

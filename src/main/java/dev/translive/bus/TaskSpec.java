@@ -20,18 +20,35 @@ public record TaskSpec(
     String resultFilename,
     double nominalSecondsPerSegment,
     String client,
+    long characters,
     String priority) {
 
   /** Dispatch priorities, highest first: groups of a higher priority start before lower ones. */
   public static final java.util.List<String> PRIORITIES = java.util.List.of("high", "normal", "low");
   public static final String NORMAL = "normal";
 
-  /** A task of normal priority (the submit field was not given). */
+  /** A spec of normal priority whose characters are not counted (0: estimates fall back to segments). */
   public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
       String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
       double nominalSecondsPerSegment, String client) {
     this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
-        resultFilename, nominalSecondsPerSegment, client, NORMAL);
+        resultFilename, nominalSecondsPerSegment, client, 0, NORMAL);
+  }
+
+  /** A spec of normal priority. */
+  public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
+      String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
+      double nominalSecondsPerSegment, String client, long characters) {
+    this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
+        resultFilename, nominalSecondsPerSegment, client, characters, NORMAL);
+  }
+
+  /** A spec whose characters are not counted, with a priority. */
+  public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
+      String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
+      double nominalSecondsPerSegment, String client, String priority) {
+    this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
+        resultFilename, nominalSecondsPerSegment, client, 0, priority);
   }
 
   /** The priority named {@code value} (null or blank: normal). @throws TransliveException (400) for any other name */
@@ -52,6 +69,11 @@ public record TaskSpec(
    */
   public static final String UNNAMED_SERVICE = "bus";
 
+  /**
+   * {@code characters}: the characters of the document's unique segments, the work an engine does
+   * (time grows with length, not with the number of segments); 0 when not counted (older tasks).
+   */
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("taskId", taskId)
@@ -67,6 +89,7 @@ public record TaskSpec(
         .put("resultFilename", resultFilename)
         .put("nominalSecondsPerSegment", nominalSecondsPerSegment)
         .put("client", client)
+        .put("characters", characters)
         .put("priority", priority);
   }
 
@@ -85,6 +108,7 @@ public record TaskSpec(
         json.getString("resultFilename"),
         json.getDouble("nominalSecondsPerSegment", -1.0),
         json.getString("client"),
+        json.getLong("characters", 0L),
         json.getString("priority", NORMAL));
   }
 }

@@ -67,8 +67,14 @@ public record FormatLimits(int maxSegments, long maxCharacters, int maxPages, lo
 
   /** Extracts within these limits: the format's own early checks, then the exact counts. */
   DocumentFormat.Extraction extract(DocumentFormat format, Path source) throws IOException, FormatException {
+    return extract(format, source, DocumentFormat.Progress.NONE);
+  }
+
+  /** {@link #extract(DocumentFormat, Path)}, reporting to {@code progress}. */
+  DocumentFormat.Extraction extract(DocumentFormat format, Path source, DocumentFormat.Progress progress)
+      throws IOException, FormatException {
     try {
-      DocumentFormat.Extraction extraction = format.extract(source, this);
+      DocumentFormat.Extraction extraction = format.extract(source, this, progress);
       List<String> segments = extraction.segments();
       checkSegments(segments.size());
       long characters = 0;

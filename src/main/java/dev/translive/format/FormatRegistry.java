@@ -63,6 +63,11 @@ public final class FormatRegistry {
     }
 
     @Override
+    public List<String> outputExtensions(String inputExtension) {
+      return format.outputExtensions(inputExtension);
+    }
+
+    @Override
     public boolean matchesContent(byte[] head) {
       return format.matchesContent(head);
     }
@@ -75,6 +80,16 @@ public final class FormatRegistry {
     @Override
     public Extraction extract(Path source, FormatLimits other) throws IOException, FormatException {
       return other.extract(format, source);
+    }
+
+    @Override
+    public Extraction extract(Path source, Progress progress) throws IOException, FormatException {
+      return limits.extract(format, source, progress);
+    }
+
+    @Override
+    public Extraction extract(Path source, FormatLimits other, Progress progress) throws IOException, FormatException {
+      return other.extract(format, source, progress);
     }
   }
 

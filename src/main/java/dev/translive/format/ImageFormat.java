@@ -10,8 +10,9 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Scans and photos of text (png, jpg, tiff): the text is recognised with Tesseract and the
- * translation written as a .docx, one page per image (or per page of a multi-page TIFF).
+ * Scans and photos of text (png, jpg, tiff): the text is recognised with Tesseract, with each
+ * paragraph's box. The translation is a PDF by default, one page per image (or per page of a
+ * multi-page TIFF) with the translation drawn over the scanned words; or a .docx with output=docx.
  */
 public class ImageFormat implements DocumentFormat {
   /** Pixels Tesseract is given at most per image: an A4 page at 600 dpi is about 35 million. */
@@ -29,7 +30,12 @@ public class ImageFormat implements DocumentFormat {
 
   @Override
   public String outputExtension(String inputExtension) {
-    return "docx";
+    return "pdf";
+  }
+
+  @Override
+  public List<String> outputExtensions(String inputExtension) {
+    return PdfFormat.OUTPUTS;
   }
 
   @Override
@@ -43,29 +49,24 @@ public class ImageFormat implements DocumentFormat {
     if (!Ocr.available()) {
       throw new FormatException("Text recognition is not installed on this server (tesseract-ocr)");
     }
-    checkDeclaredSize(source, limits);
+    List<Integer> widths = checkDeclaredSize(source, limits);
     List<List<PdfFormat.Block>> pages = Ocr.remembered(source, () -> {
-      List<List<PdfFormat.Block>> read = new ArrayList<>();
-      long segments = 0;
-      for (String page : Ocr.recognize(source, "the image").split("\f")) {
-        List<PdfFormat.Block> blocks = new ArrayList<>();
-        for (String paragraph : PdfFormat.paragraphs(page)) {
-          blocks.add(new PdfFormat.Block(paragraph, 0));
-        }
-        segments += blocks.size();
-        limits.checkSegments(segments);
-        read.add(blocks);
+      // Pages are set 612 points (US Letter) wide in the PDF output, whatever the image's resolution.
+      List<List<PdfFormat.Block>> read = new ArrayList<>(Ocr.recognizePages(source, "the image", page -> 612f / widths.get(page)));
+      while (read.size() < widths.size()) {
+        read.add(List.of());
       }
+      limits.checkSegments(read.stream().mapToLong(List::size).sum());
       return read;
     });
     if (pages.stream().allMatch(List::isEmpty)) {
       throw new FormatException("No text could be recognised in the image");
     }
-    return new PdfFormat.PdfExtraction(pages);
+    return new PdfFormat.PdfExtraction(pages, source, true);
   }
 
-  /** Width, height and page count from the image's header, before anything is decoded. */
-  private static void checkDeclaredSize(Path source, FormatLimits limits) throws IOException, FormatException {
+  /** Width, height and page count from the image's header, before anything is decoded; the pages' widths. */
+  private static List<Integer> checkDeclaredSize(Path source, FormatLimits limits) throws IOException, FormatException {
     try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
@@ -77,13 +78,16 @@ public class ImageFormat implements DocumentFormat {
         int pages = reader.getNumImages(true);
         limits.checkPages(pages);
         Ocr.checkPages(pages);
+        List<Integer> widths = new ArrayList<>();
         for (int i = 0; i < pages; i++) {
+          widths.add(reader.getWidth(i));
           long pixels = (long) reader.getWidth(i) * reader.getHeight(i);
           if (pixels > MAX_PIXELS) {
             throw new FormatException("The image has " + FormatLimits.count(pixels) + " pixels; at most "
                 + FormatLimits.count(MAX_PIXELS) + " are accepted");
           }
         }
+        return widths;
       } catch (IOException | RuntimeException e) {
         if (e instanceof FormatLimits.Exceeded exceeded) {
           throw exceeded;

@@ -110,8 +110,88 @@ final class Ocr {
    * @param what names the page or image in the message when recognition fails
    */
   static String recognize(Path image, String what) throws IOException, FormatException {
-    Process process = new ProcessBuilder("tesseract", image.toString(), "stdout", "-l", String.join("+", languages()))
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    return run(image, what, List.of());
+  }
+
+  /**
+   * The paragraphs Tesseract finds in {@code image}, each with its box on the page in points
+   * ({@code pointsPerPixel} from the rendering's resolution) and a font size from its lines' height,
+   * marked to be drawn over (the scanned words stay in the page image).
+   */
+  static List<PdfFormat.Block> recognizeBlocks(Path image, String what, float pointsPerPixel)
+      throws IOException, FormatException {
+    List<List<PdfFormat.Block>> pages = recognizePages(image, what, page -> pointsPerPixel);
+    return pages.isEmpty() ? List.of() : pages.get(0);
+  }
+
+  /** Scale from pixels to points for a page (0-based) of a multi-page image. */
+  @FunctionalInterface
+  interface PageScale {
+    float pointsPerPixel(int page);
+  }
+
+  /** {@link #recognizeBlocks} for each page of a multi-page image (a TIFF), in page order. */
+  static List<List<PdfFormat.Block>> recognizePages(Path image, String what, PageScale scale)
+      throws IOException, FormatException {
+    // TSV columns: level page block paragraph line word left top width height confidence text.
+    java.util.Map<String, List<float[]>> lineBoxes = new java.util.LinkedHashMap<>();
+    java.util.Map<String, List<StringBuilder>> lineTexts = new java.util.HashMap<>();
+    for (String row : run(image, what, List.of("tsv")).split("\n")) {
+      String[] f = row.split("\t", -1);
+      if (f.length < 12 || !(f[0].equals("4") || f[0].equals("5"))) {
+        continue;
+      }
+      String paragraph = f[1] + "/" + f[2] + "/" + f[3];
+      if (f[0].equals("4")) {
+        lineBoxes.computeIfAbsent(paragraph, k -> new ArrayList<>()).add(new float[] {
+            Float.parseFloat(f[6]), Float.parseFloat(f[7]), Float.parseFloat(f[8]), Float.parseFloat(f[9])});
+        lineTexts.computeIfAbsent(paragraph, k -> new ArrayList<>()).add(new StringBuilder());
+      } else if (lineTexts.containsKey(paragraph) && !f[11].isBlank()) {
+        List<StringBuilder> lines = lineTexts.get(paragraph);
+        StringBuilder line = lines.get(lines.size() - 1);
+        line.append(line.length() == 0 ? "" : " ").append(f[11].strip());
+      }
+    }
+    List<List<PdfFormat.Block>> pages = new ArrayList<>();
+    for (var entry : lineBoxes.entrySet()) {
+      int page = Integer.parseInt(entry.getKey().substring(0, entry.getKey().indexOf('/'))) - 1;
+      while (pages.size() <= page) {
+        pages.add(new ArrayList<>());
+      }
+      List<PdfFormat.Block> blocks = pages.get(page);
+      List<float[]> boxes = entry.getValue();
+      StringBuilder text = new StringBuilder();
+      float left = Float.MAX_VALUE;
+      float top = Float.MAX_VALUE;
+      float right = 0;
+      float bottom = 0;
+      float heights = 0;
+      for (int i = 0; i < boxes.size(); i++) {
+        float[] b = boxes.get(i);
+        text.append(lineTexts.get(entry.getKey()).get(i)).append('\n');
+        left = Math.min(left, b[0]);
+        top = Math.min(top, b[1]);
+        right = Math.max(right, b[0] + b[2]);
+        bottom = Math.max(bottom, b[1] + b[3]);
+        heights += b[3];
+      }
+      float[] first = boxes.get(0);
+      float[] last = boxes.get(boxes.size() - 1);
+      float s = scale.pointsPerPixel(page);
+      PdfFormat.Box box = new PdfFormat.Box(left * s, top * s, right * s, bottom * s, (first[1] + first[3] * 0.8f) * s,
+          (last[1] + last[3] * 0.8f) * s, boxes.size(), false, true);
+      float fontSize = Math.round(heights / boxes.size() * s * 2) / 2f;
+      for (String paragraph : PdfFormat.paragraphs(text.toString())) {
+        blocks.add(new PdfFormat.Block(paragraph, fontSize, box));
+      }
+    }
+    return pages;
+  }
+
+  private static String run(Path image, String what, List<String> config) throws IOException, FormatException {
+    List<String> command = new ArrayList<>(List.of("tesseract", image.toString(), "stdout", "-l", String.join("+", languages())));
+    command.addAll(config);
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try (InputStream in = process.getInputStream()) {
       byte[] out = in.readNBytes(MAX_OUTPUT_BYTES);
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {

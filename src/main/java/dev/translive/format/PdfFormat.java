@@ -25,10 +25,12 @@ import org.apache.poi.xwpf.usermodel.XWPFParagraph;
 import org.apache.poi.xwpf.usermodel.XWPFRun;
 
 /**
- * PDF files: the text layer is read page by page and split into paragraphs (PDFBox's paragraph
- * detection, then blank lines). A PDF cannot be rewritten in place reliably, so the translation
- * is written as a simple .docx: one paragraph per segment, each PDF page starting on a new page.
- * Layout, fonts and images of the PDF are not carried over.
+ * PDF files: the text layer is read page by page and split into blocks (PDFBox's paragraph
+ * detection in content order, a new block where the font size changes or a line starts a new
+ * column, then blank lines), each with its box on the page. The translation is a PDF by default:
+ * the same pages with each block's translation drawn in its place ({@link PdfLayout}). With the
+ * {@code docx} output it is a .docx: one paragraph per block, headings from font sizes, each PDF
+ * page starting on a new page.
  */
 public class PdfFormat implements DocumentFormat {
 
@@ -49,8 +51,15 @@ public class PdfFormat implements DocumentFormat {
 
   @Override
   public String outputExtension(String inputExtension) {
-    return "docx";
+    return "pdf";
   }
+
+  @Override
+  public List<String> outputExtensions(String inputExtension) {
+    return OUTPUTS;
+  }
+
+  static final List<String> OUTPUTS = List.of("pdf", "docx");
 
   @Override
   public boolean matchesContent(byte[] head) {
@@ -60,6 +69,11 @@ public class PdfFormat implements DocumentFormat {
 
   @Override
   public Extraction extract(Path source, FormatLimits limits) throws IOException, FormatException {
+    return extract(source, limits, Progress.NONE);
+  }
+
+  @Override
+  public Extraction extract(Path source, FormatLimits limits, Progress progress) throws IOException, FormatException {
     List<List<Block>> pages = new ArrayList<>();
     // Streams beyond the buffer go to a temp file, so a large PDF does not fill the heap.
     try (PDDocument document = Loader.loadPDF(new RandomAccessReadBufferedFile(source.toFile()), "", null, null,
@@ -69,7 +83,7 @@ public class PdfFormat implements DocumentFormat {
       limits.checkPages(document.getNumberOfPages());
       new PageCollector(pages, limits).collect(document);
       if (pages.stream().allMatch(List::isEmpty) && Ocr.available()) {
-        pages = Ocr.remembered(source, () -> recognize(document, limits));
+        pages = Ocr.remembered(source, () -> recognize(document, limits, progress));
       }
     } catch (InvalidPasswordException e) {
       throw new FormatException("The PDF is password-protected; remove the password and upload it again", e);
@@ -82,29 +96,30 @@ public class PdfFormat implements DocumentFormat {
       throw new FormatException(Ocr.available() ? "No text could be recognised in the PDF's pages"
           : "The PDF has no text layer (it looks scanned) and text recognition is not installed on this server");
     }
-    return new PdfExtraction(pages);
+    return new PdfExtraction(pages, source, false);
   }
 
   /**
    * A scanned PDF: each page rendered in grey at up to 300 dpi (fewer for very large pages, so one
-   * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page.
+   * page never takes more than {@link ImageFormat#MAX_PIXELS}) and read by Tesseract, page by page,
+   * with each paragraph's box, so the translated PDF draws it over the scanned words.
    */
-  private static List<List<Block>> recognize(PDDocument document, FormatLimits limits) throws IOException, FormatException {
+  private static List<List<Block>> recognize(PDDocument document, FormatLimits limits, Progress progress)
+      throws IOException, FormatException {
     Ocr.checkPages(document.getNumberOfPages());
     List<List<Block>> pages = new ArrayList<>();
     PDFRenderer renderer = new PDFRenderer(document);
     Path image = Files.createTempFile("translive-ocr-", ".png");
     long segments = 0;
     try {
-      for (int i = 0; i < document.getNumberOfPages(); i++) {
+      int count = document.getNumberOfPages();
+      for (int i = 0; i < count; i++) {
+        progress.report(i, count, "Recognizing text, page " + (i + 1) + "/" + count);
         PDRectangle box = document.getPage(i).getCropBox();
         double points = (double) box.getWidth() * box.getHeight();
         float dpi = (float) Math.min(300, 72 * Math.sqrt(ImageFormat.MAX_PIXELS / Math.max(points, 1)));
         ImageIO.write(renderer.renderImageWithDPI(i, dpi, ImageType.GRAY), "png", image.toFile());
-        List<Block> blocks = new ArrayList<>();
-        for (String paragraph : paragraphs(Ocr.recognize(image, "page " + (i + 1)))) {
-          blocks.add(new Block(paragraph, 0));
-        }
+        List<Block> blocks = Ocr.recognizeBlocks(image, "page " + (i + 1), 72f / dpi);
         segments += blocks.size();
         limits.checkSegments(segments);
         pages.add(blocks);
@@ -115,8 +130,23 @@ public class PdfFormat implements DocumentFormat {
     return pages;
   }
 
-  /** A paragraph of a page with the size of its largest text, from which headings are told apart. */
-  record Block(String text, float fontSize) {}
+  /**
+   * A paragraph of a page with the size of its largest text, from which headings are told apart, and
+   * where it is on the page (null when not known).
+   */
+  record Block(String text, float fontSize, Box box) {
+    Block(String text, float fontSize) {
+      this(text, fontSize, null);
+    }
+  }
+
+  /**
+   * Where a block is: in points from the crop box's top-left corner, y downward; its first and last
+   * baselines and line count (for the line spacing); bold text; whether its translation must cover
+   * what is under it (scanned words).
+   */
+  record Box(float left, float top, float right, float bottom, float firstBaseline, float lastBaseline, int lines,
+      boolean bold, boolean cover) {}
 
   /**
    * Reads all pages in one pass (not one pass per page), stopping as soon as a limit is passed. A
@@ -130,6 +160,13 @@ public class PdfFormat implements DocumentFormat {
     private final StringBuilder paragraph = new StringBuilder();
     private float paragraphSize;
     private boolean lineStart = true;
+    private float left;
+    private float top;
+    private float right;
+    private float firstBaseline;
+    private float lastBaseline;
+    private int lines;
+    private boolean bold;
     private long segments;
     private long characters;
 
@@ -149,12 +186,45 @@ public class PdfFormat implements DocumentFormat {
       for (TextPosition position : positions) {
         size = Math.max(size, position.getFontSizeInPt());
       }
-      if (lineStart && paragraph.length() > 0 && Math.abs(size - paragraphSize) > 1.5f) {
+      if (lineStart && paragraph.length() > 0 && (Math.abs(size - paragraphSize) > 1.5f || newColumn(positions, size))) {
         endParagraph();
       }
       paragraphSize = paragraph.length() == 0 ? size : Math.max(paragraphSize, size);
       paragraph.append(text);
+      place(positions);
       lineStart = false;
+    }
+
+    /** A line that starts right of the block or above it continues in another column: a new block. */
+    private boolean newColumn(List<TextPosition> positions, float size) {
+      if (positions.isEmpty()) {
+        return false;
+      }
+      TextPosition first = positions.get(0);
+      return first.getXDirAdj() > right + size || first.getYDirAdj() < firstBaseline - size / 2;
+    }
+
+    private void place(List<TextPosition> positions) {
+      for (TextPosition p : positions) {
+        float x = p.getXDirAdj();
+        float baseline = p.getYDirAdj();
+        if (lines == 0) {
+          left = x;
+          right = x + p.getWidthDirAdj();
+          top = baseline - p.getHeightDir();
+          firstBaseline = baseline;
+          lastBaseline = baseline;
+          lines = 1;
+          bold = p.getFont() != null && p.getFont().getName() != null && p.getFont().getName().contains("Bold");
+        }
+        if (baseline > lastBaseline + p.getHeightDir() / 2) {
+          lines++;
+          lastBaseline = baseline;
+        }
+        left = Math.min(left, x);
+        right = Math.max(right, x + p.getWidthDirAdj());
+        top = Math.min(top, baseline - p.getHeightDir());
+      }
     }
 
     @Override
@@ -174,12 +244,14 @@ public class PdfFormat implements DocumentFormat {
     }
 
     private void endParagraph() {
+      Box box = lines == 0 ? null : new Box(left, top, right, lastBaseline, firstBaseline, lastBaseline, lines, bold, false);
       for (String text : paragraphs(paragraph.toString())) {
         segments++;
         characters += text.length();
-        page.add(new Block(text, paragraphSize));
+        page.add(new Block(text, paragraphSize, box));
       }
       paragraph.setLength(0);
+      lines = 0;
       lineStart = true;
       limits.checkSegments(segments);
       limits.checkCharacters(characters);
@@ -223,16 +295,31 @@ public class PdfFormat implements DocumentFormat {
     return paragraphs;
   }
 
-  /** Pages of paragraphs written as a .docx: also the result of text recognised in scans and images. */
-  record PdfExtraction(List<List<Block>> pages) implements Extraction {
+  /**
+   * Pages of blocks, written as the PDF {@code source} with the translations in place when the target
+   * is a .pdf, else as a .docx: also the result of text recognised in scans and images.
+   */
+  record PdfExtraction(List<List<Block>> pages, Path source, boolean images) implements Extraction {
+    PdfExtraction(List<List<Block>> pages) {
+      this(pages, null, false);
+    }
+
     @Override
     public List<String> segments() {
       return pages.stream().flatMap(List::stream).map(Block::text).toList();
     }
 
     @Override
-    public void write(List<String> translations, Path target, boolean bilingual) throws IOException {
+    public void write(List<String> translations, Path target, boolean bilingual) throws IOException, FormatException {
       SegmentText.checkCount(segments(), translations);
+      if (source != null && target.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf")) {
+        if (images) {
+          PdfLayout.writeImages(source, pages, translations, target);
+        } else {
+          PdfLayout.write(source, pages, translations, target, bilingual);
+        }
+        return;
+      }
       Map<Float, Integer> levels = headingLevels(pages);
       try (XWPFDocument document = new XWPFDocument()) {
         DocxStyles.addHeadings(document);

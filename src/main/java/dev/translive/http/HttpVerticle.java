@@ -122,7 +122,9 @@ public final class HttpVerticle extends VerticleBase {
         .setBodyLimit(config.upload().maxBytes())
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true));
+    router.post("/api/tasks").handler(EstimateRoute.maxCostGuard(vertx, HttpVerticle::fail));
     router.post("/api/tasks").handler(this::submit);
+    EstimateRoute.install(router, vertx, config, this::admitUpload, HttpVerticle::fail);
     router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
     router.delete("/api/tasks/:id").handler(ctx -> {
@@ -443,14 +445,16 @@ public final class HttpVerticle extends VerticleBase {
         continue;
       }
       received.add(new Submission.Upload(new TaskIntake.Request(upload.fileName(), form.get("source_lang"),
-          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client, priority),
+          form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client,
+          form.get("output"), priority),
           Path.of(upload.uploadedFileName())));
     }
     Submission submission = new Submission(vertx, intake, files);
     Future<JsonObject> submitted = zips.isEmpty()
         ? submission.submitAll(received).map(tasks -> new JsonObject().put("tasks", tasks))
         : submitWithBatches(submission, received, zips, upload -> new TaskIntake.Request(upload, form.get("source_lang"),
-            form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client, priority));
+            form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client,
+            form.get("output"), priority));
     submitted
         .onSuccess(body -> {
           if (ctx.response().closed()) {

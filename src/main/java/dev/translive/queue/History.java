@@ -1,5 +1,6 @@
 package dev.translive.queue;
 
+import dev.translive.bus.TaskSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -7,8 +8,8 @@ import java.util.Deque;
 import java.util.Iterator;
 
 /**
- * The last {@code maxTasks} finished tasks and what they teach about pace: seconds per segment by
- * engine, used for queue waits and early ETAs. Owned by QueueVerticle; persisted by {@link HistoryFile}.
+ * The last {@code maxTasks} finished tasks and what they teach about pace: seconds per character by
+ * engine, language pair and format, used for queue waits and early ETAs. Owned by QueueVerticle; persisted by {@link HistoryFile}.
  */
 final class History {
   /** Recent tasks of an engine that make its pace; older ones describe a machine that may have changed. */
@@ -42,21 +43,41 @@ final class History {
     return new JsonArray(entries.stream().map(JsonObject::copy).toList());
   }
 
-  /** Mean seconds per segment of the engine's recent completed tasks, or null without history. */
-  Double secondsPerSegment(String engine) {
+  /**
+   * Seconds per character of the recent completed tasks most like {@code spec}: same engine,
+   * language pair and format if there are any, else same engine and pair, else same engine; null
+   * without such history. Characters, not segments: a segment's time grows with its length.
+   */
+  Double secondsPerCharacter(TaskSpec spec) {
+    Double exact = pace(e -> sameEngineAndPair(e, spec) && spec.format().equals(e.getString("format")));
+    if (exact != null) {
+      return exact;
+    }
+    Double pair = pace(e -> sameEngineAndPair(e, spec));
+    return pair != null ? pair : pace(e -> spec.engine().equals(e.getString("engine")));
+  }
+
+  private static boolean sameEngineAndPair(JsonObject e, TaskSpec spec) {
+    return spec.engine().equals(e.getString("engine")) && spec.sourceLang().equals(e.getString("source_lang"))
+        && spec.targetLang().equals(e.getString("target_lang"));
+  }
+
+  private Double pace(java.util.function.Predicate<JsonObject> like) {
     double seconds = 0;
-    long segments = 0;
+    long characters = 0;
     int used = 0;
     for (Iterator<JsonObject> it = entries.iterator(); it.hasNext() && used < PACE_WINDOW; ) {
       JsonObject e = it.next();
-      int translated = e.getInteger("translated_segments", 0);
-      if ("completed".equals(e.getString("status")) && engine.equals(e.getString("engine")) && translated > 0) {
-        seconds += e.getDouble("translate_seconds", e.getDouble("duration_seconds"));
-        segments += translated;
+      long translated = e.getLong("translated_characters", 0L);
+      if ("completed".equals(e.getString("status")) && translated > 0 && like.test(e)) {
+        // The throughput, not the wall time: a pipeline's start and drain happen once per task, not per character.
+        double throughput = e.getDouble("throughput_seconds", 0.0);
+        seconds += throughput > 0 ? throughput : e.getDouble("translate_seconds", 0.0);
+        characters += translated;
         used++;
       }
     }
-    return segments == 0 ? null : seconds / segments;
+    return characters == 0 || seconds <= 0 ? null : seconds / characters;
   }
 
   JsonObject stats() {

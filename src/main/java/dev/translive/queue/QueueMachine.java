@@ -68,8 +68,8 @@ final class QueueMachine {
 
   private final Settings settings;
   private final LongSupplier clock;
-  /** Learned seconds per segment of an engine, or null without history. */
-  private final Function<String, Double> learnedPace;
+  /** Learned seconds per character for a task (engine, language pair, format), or null without history. */
+  private final Function<TaskSpec, Double> learnedPace;
   private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
   private final DispatchOrder queued;
   private final Map<String, TaskRecord> running = new LinkedHashMap<>();
@@ -78,7 +78,7 @@ final class QueueMachine {
   /** The operator paused the queue (draining): running tasks finish, nothing new starts. */
   private boolean queuePaused;
 
-  QueueMachine(Settings settings, LongSupplier clock, Function<String, Double> learnedPace) {
+  QueueMachine(Settings settings, LongSupplier clock, Function<TaskSpec, Double> learnedPace) {
     this.settings = settings;
     this.queued = settings.fairShare() ? new DispatchOrder.FairShare() : new DispatchOrder.Fifo();
     this.clock = clock;
@@ -253,6 +253,7 @@ final class QueueMachine {
       task.stage = Stage.EXTRACTING;
       task.startedAt = now;
       task.etaSeconds = estimatedDuration(task);
+      task.etaSeenAt = now;
       task.translator = null;
       task.lastSeen = now;
       started.add(task);
@@ -311,6 +312,8 @@ final class QueueMachine {
       if (task != null && (task.translator == null || task.translator.equals(beat.translator()))) {
         task.translator = beat.translator();
         task.lastSeen = now;
+        Double live = beat.paces().get(id);
+        task.livePace = live != null ? live : task.livePace;
       } else {
         abandon.add(id);
       }
@@ -360,6 +363,7 @@ final class QueueMachine {
     task.etaSeconds = seen.etaSeconds();
     task.latestProgress = message;
     long now = clock.getAsLong();
+    task.etaSeenAt = now;
     if (now - task.progressSavedAt > PROGRESS_SAVE_INTERVAL_MS) {
       task.progressSavedAt = now;
       return ProgressEffect.SAVE;
@@ -608,11 +612,25 @@ final class QueueMachine {
   /** Estimated seconds until each of the first {@code count} queued tasks starts. */
   double[] waits(int count) {
     List<Double> durations = queuedHead(count).stream().map(this::estimatedDuration).toList();
+    return WaitEstimator.waits(settings.concurrency(), runningRemaining(), durations);
+  }
+
+  /** Estimated seconds until a task submitted now starts: after every queued task, on the slots as they free. */
+  double startInForNew() {
+    List<Double> durations = new ArrayList<>(queuedHead(queued.size()).stream().map(this::estimatedDuration).toList());
+    durations.add(0.0);
+    double[] waits = WaitEstimator.waits(settings.concurrency(), runningRemaining(), durations);
+    return waits[waits.length - 1];
+  }
+
+  /** Each running task's remaining seconds: the translator's ETA as of its last progress, counted down since. */
+  private List<Double> runningRemaining() {
     List<Double> etas = new ArrayList<>(running.size());
+    long now = clock.getAsLong();
     for (TaskRecord r : running.values()) {
-      etas.add(r.etaSeconds == null ? estimatedDuration(r) : r.etaSeconds);
+      etas.add(r.etaSeconds == null ? estimatedDuration(r) : Math.max(0, r.etaSeconds - (now - r.etaSeenAt) / 1000.0));
     }
-    return WaitEstimator.waits(settings.concurrency(), etas, durations);
+    return etas;
   }
 
   /** The estimated wait of one queued task; null when it is not queued. */
@@ -667,17 +685,42 @@ final class QueueMachine {
     return new Ranges(ranges, true);
   }
 
-  /** Seconds per segment for a task's engine: history, else the engine's nominal pace, else the configured default. */
+  /** Seconds per segment for a task's engine without a pace per character: its nominal pace, else the configured default. */
   double pace(TaskRecord task) {
-    Double learned = learnedPace.apply(task.spec.engine());
-    if (learned != null) {
-      return learned;
-    }
     return task.spec.nominalSecondsPerSegment() > 0 ? task.spec.nominalSecondsPerSegment() : settings.defaultSecondsPerSegment();
   }
 
+  /**
+   * Seconds per character for a task, or null when nothing is known: the live pace of a running
+   * task of the same engine and language pair (it measures this machine and backend right now),
+   * else the learned pace of finished tasks (engine, pair and format first).
+   */
+  Double secondsPerCharacter(TaskSpec spec) {
+    TaskRecord own = running.get(spec.taskId());
+    if (own != null && own.livePace != null) {
+      return own.livePace;
+    }
+    double sum = 0;
+    int count = 0;
+    for (TaskRecord r : running.values()) {
+      if (r.livePace != null && r.spec.engine().equals(spec.engine()) && r.spec.sourceLang().equals(spec.sourceLang())
+          && r.spec.targetLang().equals(spec.targetLang())) {
+        sum += r.livePace;
+        count++;
+      }
+    }
+    return count > 0 ? Double.valueOf(sum / count) : learnedPace.apply(spec);
+  }
+
+  /** A task's estimated run time: its characters times the pace, else its segments times the nominal pace. */
   double estimatedDuration(TaskRecord task) {
-    return task.spec.totalSegments() * pace(task);
+    return PaceEstimate.seconds(task.spec, secondsPerCharacter(task.spec), pace(task));
+  }
+
+  /** The run time of a task not submitted: {@code characters} to translate (those not remembered) at its pace. */
+  double estimatedDuration(TaskSpec spec, long characters, int segments) {
+    double perSegment = spec.nominalSecondsPerSegment() > 0 ? spec.nominalSecondsPerSegment() : settings.defaultSecondsPerSegment();
+    return PaceEstimate.seconds(characters, segments, secondsPerCharacter(spec), perSegment);
   }
 
   double durationSeconds(TaskRecord task) {

@@ -45,6 +45,7 @@ public final class QueueVerticle extends VerticleBase {
   private final QueueMachine machine;
   private final QueueViews views;
   private final Submission submission;
+  private final Estimates estimates;
   private QueuePublisher publisher;
   private EventBus bus;
   private boolean dispatchRetryScheduled;
@@ -59,8 +60,9 @@ public final class QueueVerticle extends VerticleBase {
     this.seq = seq;
     this.metrics = metrics;
     this.history = new History(config.queue().historyMaxTasks());
-    this.machine = new QueueMachine(QueueMachine.Settings.of(config), System::currentTimeMillis, history::secondsPerSegment);
+    this.machine = new QueueMachine(QueueMachine.Settings.of(config), System::currentTimeMillis, history::secondsPerCharacter);
     this.views = new QueueViews(machine, config.queue().broadcastLimit());
+    this.estimates = new Estimates(config, store, machine, submission);
   }
 
   @Override
@@ -90,11 +92,12 @@ public final class QueueVerticle extends VerticleBase {
   private Future<Void> listen() {
     List<MessageConsumer<?>> consumers = List.of(
         bus.<JsonObject>consumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, () -> enqueue(TaskSpec.fromJson(msg.body())), LOG)),
-        bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> submission
+        bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> estimates.withinMaxCost(msg).compose(v -> submission
             .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), headers -> {
               machine.checkRoom();
               checkBusPriority(headers);
-            }).compose(this::enqueue), LOG)),
+            })).compose(this::enqueue), LOG)),
+        bus.<Object>consumer(Addresses.TASKS_ESTIMATE, msg -> reply(msg, () -> estimates.estimate(msg), LOG)),
         bus.<JsonObject>consumer(Addresses.TASKS_PAUSE, msg -> reply(msg, () -> withTask(msg.body(), this::pause), LOG)),
         bus.<JsonObject>consumer(Addresses.TASKS_RESUME, msg -> reply(msg, () -> withTask(msg.body(), this::resume), LOG)),
         bus.<JsonObject>consumer(Addresses.QUEUE_PAUSED, msg -> replyNow(msg, () -> onPaused(Internal.Paused.fromJson(msg.body())), LOG)),
@@ -266,9 +269,10 @@ public final class QueueVerticle extends VerticleBase {
     QueueMachine.Ending ending = machine.report(report);
     TaskRecord task = ending.task();
     if (ending.accepted()) {
-      ended(task);
+      // History first: the task dispatched next takes its prior pace from it.
       JsonObject entry = views.historyEntry(task, report);
       history.add(entry);
+      ended(task);
       metrics.taskFinished(task.spec.engine(), task.status(), entry.getDouble("duration_seconds"));
       store.saveHistory(task, entry, config.queue().historyMaxTasks());
     }

@@ -40,7 +40,9 @@ final class QueueViews {
 
   /** What a translator is handed. */
   Internal.Run run(TaskRecord task) {
-    return new Internal.Run(task.spec, machine.pace(task), task.resumed, machine.displayName(task), task.progress);
+    Double perCharacter = machine.secondsPerCharacter(task.spec);
+    return new Internal.Run(task.spec, machine.pace(task), task.resumed, machine.displayName(task), task.progress,
+        perCharacter == null ? 0 : perCharacter);
   }
 
   int queuedCount() {
@@ -178,8 +180,13 @@ final class QueueViews {
         .put("task_id", task.id())
         .put("filename", machine.displayName(task))
         .put("engine", task.spec.engine())
+        .put("source_lang", task.spec.sourceLang())
+        .put("target_lang", task.spec.targetLang())
+        .put("format", task.spec.format())
         .put("status", task.status())
         .put("total_segments", task.spec.totalSegments())
+        .put("translated_characters", report.translatedCharacters())
+        .put("throughput_seconds", report.throughputSeconds())
         .put("translated_segments", report.translatedSegments())
         .put("translate_seconds", report.translateSeconds())
         .put("duration_seconds", machine.durationSeconds(task))

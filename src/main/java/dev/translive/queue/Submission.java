@@ -114,6 +114,17 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
    */
   public Future<TaskSpec> fromBus(Message<Object> msg, long maxBytes, Path incomingDir,
       java.util.function.Consumer<MultiMap> admission) {
+    return received(msg, maxBytes, incomingDir, admission).compose(upload -> intake.accept(upload.request(), upload.file()));
+  }
+
+  /** A document sent on the bus, as for {@link #fromBus}, measured for an estimate and deleted; nothing is queued. */
+  public Future<TaskIntake.Measured> measureFromBus(Message<Object> msg, long maxBytes, Path incomingDir) {
+    return received(msg, maxBytes, incomingDir, headers -> {}).compose(upload -> intake.measure(upload.request(), upload.file()));
+  }
+
+  /** The bus message's document written to a temporary file, with the options sent along. */
+  private Future<Upload> received(Message<Object> msg, long maxBytes, Path incomingDir,
+      java.util.function.Consumer<MultiMap> admission) {
     MultiMap headers = msg.headers();
     Buffer body;
     if (msg.body() instanceof JsonObject json) {
@@ -125,8 +136,8 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.error("content_base64 is not valid base64"));
       }
       headers = MultiMap.caseInsensitiveMultiMap();
-      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client", "priority",
-          "admin_key"}) {
+      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client", "output",
+          "priority", "admin_key"}) {
         if (json.getValue(key) != null) {
           headers.add(key, String.valueOf(json.getValue(key)));
         }
@@ -150,8 +161,8 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
     TaskIntake.Request request = new TaskIntake.Request(filename, headers.get("source_lang"), headers.get("target_lang"),
         headers.get("engine"), Boolean.parseBoolean(headers.get("bilingual")),
         headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"),
-        headers.get("priority"));
+        headers.get("output"), headers.get("priority"));
     Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
-    return vertx.fileSystem().writeFile(temp.toString(), body).compose(v -> intake.accept(request, temp));
+    return vertx.fileSystem().writeFile(temp.toString(), body).map(v -> new Upload(request, temp));
   }
 }

@@ -7,6 +7,7 @@ import dev.translive.engine.TranslationEngine;
 import dev.translive.format.DocumentFormat;
 import dev.translive.format.FormatException;
 import dev.translive.format.FormatRegistry;
+import dev.translive.translator.Deduplication;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -50,11 +52,20 @@ public final class TaskIntake {
     this.defaultTargetLang = defaultTargetLang;
   }
 
-  /** The options a client chose for an upload. */
+  /**
+   * The options a client chose for an upload; {@code output} is the result's extension where a
+   * format offers more than one (pdf or docx for a PDF), null for the format's default;
+   * {@code priority} one of {@link TaskSpec#PRIORITIES} (null: normal).
+   */
   public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
-      String priority) {
+      String output, String priority) {
     public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {
-      this(filename, sourceLang, targetLang, engine, bilingual, client, TaskSpec.NORMAL);
+      this(filename, sourceLang, targetLang, engine, bilingual, client, null, TaskSpec.NORMAL);
+    }
+
+    public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
+        String output) {
+      this(filename, sourceLang, targetLang, engine, bilingual, client, output, TaskSpec.NORMAL);
     }
   }
 
@@ -81,7 +92,45 @@ public final class TaskIntake {
         ErrorCode.INTERNAL.error("the upload could not be stored for the cluster: " + err.getMessage()))));
   }
 
+  /** What an estimate needs of a document: its spec (stored nowhere) and its unique segments. */
+  public record Measured(TaskSpec spec, List<String> unique, TranslationEngine engine) {}
+
+  /**
+   * Reads {@code uploaded} as {@link #accept} would and deletes it: nothing is stored or queued.
+   */
+  public Future<Measured> measure(Request request, Path uploaded) {
+    return vertx.executeBlocking(() -> {
+      try {
+        Checked checked = check(request, uploaded);
+        TaskSpec spec = checked.spec("estimate", uploaded, uploaded);
+        return new Measured(spec, checked.dedup.unique(), checked.engine);
+      } finally {
+        Files.deleteIfExists(uploaded);
+      }
+    }, false);
+  }
+
+  /** An upload that passed every check, read once. */
+  private record Checked(String filename, String ext, String outputExt, String source, String target,
+      TranslationEngine engine, DocumentFormat format, int segments, Deduplication dedup, Request request) {
+    TaskSpec spec(String taskId, Path stored, Path result) {
+      double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
+      return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
+          segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(),
+          dedup.characters(), TaskSpec.priority(request.priority()));
+    }
+  }
+
   private TaskSpec acceptBlocking(Request request, Path uploaded) throws IOException {
+    Checked checked = check(request, uploaded);
+    String taskId = "t-" + HexFormat.of().formatHex(randomBytes(12));
+    Path stored = uploadsDir.resolve(taskId + "." + checked.ext());
+    moveDurably(uploaded, stored);
+    Path result = resultsDir.resolve(taskId + "." + checked.outputExt());
+    return checked.spec(taskId, stored, result);
+  }
+
+  private Checked check(Request request, Path uploaded) throws IOException {
     String filename = FileNames.sanitize(request.filename());
     String source = language(request.sourceLang(), defaultSourceLang, "source_lang");
     String target = language(request.targetLang(), defaultTargetLang, "target_lang");
@@ -93,9 +142,13 @@ public final class TaskIntake {
       throw ErrorCode.BAD_REQUEST.error("'" + filename + "' is empty");
     }
     DocumentFormat format = formats.forFile(filename, uploaded);
+    String outputExt = output(format, FormatRegistry.extension(filename), request.output());
     int segments;
+    Deduplication dedup;
     try {
-      segments = format.extract(uploaded).segments().size();
+      List<String> all = format.extract(uploaded).segments();
+      segments = all.size();
+      dedup = Deduplication.of(all);
     } catch (FormatException e) {
       ErrorCode code = e instanceof dev.translive.format.DocumentTooLargeException ? ErrorCode.TOO_LARGE : ErrorCode.UNREADABLE_DOCUMENT;
       throw code.error("'" + filename + "': " + e.getMessage());
@@ -103,16 +156,22 @@ public final class TaskIntake {
     if (segments == 0) {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");
     }
-    String taskId = "t-" + HexFormat.of().formatHex(randomBytes(12));
-    String ext = FormatRegistry.extension(filename);
-    Path stored = uploadsDir.resolve(taskId + "." + ext);
-    moveDurably(uploaded, stored);
-    String outputExt = format.outputExtension(ext);
-    Path result = resultsDir.resolve(taskId + "." + outputExt);
-    double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
-    return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
-        segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(),
-        TaskSpec.priority(request.priority()));
+    return new Checked(filename, FormatRegistry.extension(filename), outputExt, source, target, engine, format, segments, dedup,
+        request);
+  }
+
+  /** The requested output if the format offers it, else its default; a 400 names what it offers. */
+  private static String output(DocumentFormat format, String ext, String requested) {
+    List<String> offered = format.outputExtensions(ext);
+    if (requested == null || requested.isBlank()) {
+      return offered.get(0);
+    }
+    String wanted = requested.trim().toLowerCase(Locale.ROOT);
+    if (!offered.contains(wanted)) {
+      throw ErrorCode.BAD_REQUEST.error("output '" + requested.strip() + "' is not available for ." + ext + " files; "
+          + "available: " + String.join(", ", offered));
+    }
+    return wanted;
   }
 
   private String language(String requested, String fallback, String field) {

@@ -15,6 +15,10 @@ final class TaskRecord {
   int uniqueSegments;
   int cachedSegments;
   Double etaSeconds;
+  /** When {@link #etaSeconds} was reported, so waits count it down. */
+  long etaSeenAt;
+  /** Seconds per character the translator measures (heartbeat), or null before it has measured. */
+  Double livePace;
   Long startedAt;
   Long finishedAt;
   String error;

@@ -5,7 +5,8 @@ import java.util.PriorityQueue;
 
 /**
  * Queue waits: each translator slot frees up when its running task's ETA runs out; each queued task
- * then takes the earliest free slot for its estimated duration (segments times the engine's pace).
+ * then takes the earliest free slot for its estimated duration (characters times the pace, see QueueMachine),
+ * in the order the queue will really take them.
  */
 final class WaitEstimator {
   private WaitEstimator() {}

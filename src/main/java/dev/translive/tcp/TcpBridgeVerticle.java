@@ -26,7 +26,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BridgeOptions options = new BridgeOptions();
-    for (String address : new String[] {Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL, Addresses.TASKS_GET}) {
+    for (String address : new String[] {Addresses.TASKS_SUBMIT, Addresses.TASKS_ESTIMATE, Addresses.TASKS_CANCEL, Addresses.TASKS_GET}) {
       options.addInboundPermitted(new PermittedOptions().setAddress(address));
     }
     for (String address : Addresses.BRIDGE_OUTBOUND) {

@@ -38,6 +38,7 @@ final class BatchPump {
   private int inFlight;
   /** Set by {@link #drain}: no new batch is sent, and the run fails with this once none is in flight. */
   private Throwable drainReason;
+  private double lastCallSeconds;
 
   /**
    * @param segments all segments; those at {@code todo} are translated, the others come from {@code known}
@@ -74,6 +75,14 @@ final class BatchPump {
   void drain(Throwable reason) {
     drainReason = reason;
     pump();
+  }
+
+  /**
+   * How long the call of the batch being reported took (read within {@link Listener#translated}).
+   * With {@link Engine#maxInFlight} calls kept outstanding, it gives the throughput by Little's law.
+   */
+  double lastCallSeconds() {
+    return lastCallSeconds;
   }
 
   /** Stops sending; batches in flight are abandoned. */
@@ -118,6 +127,7 @@ final class BatchPump {
           for (int j = 0; j < batch.size(); j++) {
             results[batch.get(j)] = translated.get(j);
           }
+          lastCallSeconds = (System.nanoTime() - callStarted) / 1e9;
           listener.translated(batch, sources, translated);
           pump();
         })

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Identical segments (after whitespace normalisation) go to the engine once and fan back out. */
-final class Deduplication {
+public final class Deduplication {
   private final List<String> unique;
   private final int[] uniqueIndexOfSegment;
   private final int[] occurrences;
@@ -17,7 +17,7 @@ final class Deduplication {
     this.occurrences = occurrences;
   }
 
-  static Deduplication of(List<String> segments) {
+  public static Deduplication of(List<String> segments) {
     Map<String, Integer> index = new HashMap<>();
     List<String> unique = new ArrayList<>();
     int[] map = new int[segments.size()];
@@ -42,7 +42,20 @@ final class Deduplication {
     return segment.strip().replaceAll("[ \\t\\u00A0]+", " ");
   }
 
-  List<String> unique() {
+  /** The characters an engine translates: those of the unique segments. */
+  public long characters() {
+    return characters(unique);
+  }
+
+  public static long characters(List<String> segments) {
+    long sum = 0;
+    for (String s : segments) {
+      sum += s.length();
+    }
+    return sum;
+  }
+
+  public List<String> unique() {
     return unique;
   }
 

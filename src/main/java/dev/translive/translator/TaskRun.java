@@ -15,6 +15,7 @@ import dev.translive.store.TaskFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,8 @@ final class TaskRun {
   private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
   /** Intermediate progress is published at most this often per task (stage changes always are). */
   private static final long PROGRESS_INTERVAL_MS = 100;
+  /** The most progress shown before the task is completed. */
+  private static final double MAX_BEFORE_DONE = 0.99;
 
   /** What every run uses. */
   record Services(Vertx vertx, FormatRegistry formats, EngineRegistry engines, Store memory, TaskFiles files,
@@ -72,6 +75,12 @@ final class TaskRun {
   private int uniqueSegments;
   private int cachedSegments;
   int translatedByEngine;
+  long translatedCharacters;
+  private long uniqueCharacters;
+  private long cachedCharacters;
+  /** Seconds per segment the queue assumed; the prior per character when none was known per character. */
+  private final double secondsPerSegment;
+  private final boolean perCharacterPriorKnown;
   private long translatingStartedAt;
   private long translatingEndedAt;
   private long lastPublished;
@@ -79,13 +88,31 @@ final class TaskRun {
   /** Dropped because another translator owns the task: ends with no report and no message. */
   boolean abandoned;
 
-  /** @param progressFloor progress never goes backwards, even across a restart */
-  TaskRun(Services services, TaskSpec spec, String displayName, double pace, double progressFloor) {
+  /**
+   * @param pace the queue's seconds per segment for this engine (nominal or configured)
+   * @param secondsPerCharacter the queue's pace per character for this task, 0 when it knows none
+   * @param progressFloor progress never goes backwards, even across a restart
+   */
+  TaskRun(Services services, TaskSpec spec, String displayName, double pace, double secondsPerCharacter, double progressFloor) {
     this.services = services;
     this.spec = spec;
     this.displayName = displayName;
     this.progress = progressFloor;
-    this.eta = new EtaEstimator(System::currentTimeMillis, pace, spec.totalSegments());
+    this.secondsPerSegment = pace;
+    this.perCharacterPriorKnown = secondsPerCharacter > 0 && spec.characters() > 0;
+    long characters = Math.max(1, spec.characters());
+    this.eta = new EtaEstimator(System::currentTimeMillis,
+        perCharacterPriorKnown ? secondsPerCharacter : pace * spec.totalSegments() / characters, characters);
+    eta.prior(perCharacterPriorKnown ? secondsPerCharacter : pace * spec.totalSegments() / characters, perCharacterPriorKnown);
+  }
+
+  double throughputSeconds() {
+    return eta.throughputSeconds();
+  }
+
+  /** The pace this task measures (seconds per character), null until it has measured. */
+  Double livePace() {
+    return eta.livePace();
   }
 
   void cancel() {
@@ -109,11 +136,11 @@ final class TaskRun {
     TranslationEngine engine = services.engines().get(spec.engine());
     Store.TranslationKey key = new Store.TranslationKey(engine.id(), engine.model(), spec.sourceLang(), spec.targetLang());
     return guarded(services.files().upload(spec))
-        .compose(upload -> guarded(services.vertx().executeBlocking(() -> format.extract(upload), false)))
+        .compose(upload -> guarded(services.vertx().executeBlocking(() -> format.extract(upload, extracting()), false)))
         .compose(extraction -> recall(key, extraction))
         .compose(plan -> translate(engine, key, plan).map(unique -> new Translated(plan.extraction(), plan.dedup().expand(unique))))
         .compose(translated -> {
-          stage(Stage.ASSEMBLING, 0.95, "Writing the translated " + format.outputExtension(spec.format()));
+          stage(Stage.ASSEMBLING, MAX_BEFORE_DONE, "Writing the translated " + format.outputExtension(spec.format()));
           return guarded(services.vertx().executeBlocking(() -> {
             translated.extraction().write(translated.all(), services.files().localResult(spec), spec.bilingual());
             return null;
@@ -122,11 +149,18 @@ final class TaskRun {
         .compose(v -> services.files().shareResult(spec));
   }
 
+  /** Progress inside the extracting stage (text recognition, page by page), published from this task's context. */
+  private DocumentFormat.Progress extracting() {
+    io.vertx.core.Context context = services.vertx().getOrCreateContext();
+    return (done, total, description) -> context.runOnContext(v -> progress(0.05 * done / Math.max(1, total), description));
+  }
+
   /** Deduplicates and looks every unique segment up in the translation memory. */
   private Future<Plan> recall(Store.TranslationKey key, DocumentFormat.Extraction extraction) {
-    stage(Stage.DEDUPLICATING, 0.05, "Finding repeated and remembered segments");
+    stage(Stage.DEDUPLICATING, 0.0, "Finding repeated and remembered segments");
     Deduplication dedup = Deduplication.of(extraction.segments());
     uniqueSegments = dedup.unique().size();
+    uniqueCharacters = dedup.characters();
     return guarded(services.memory().recall(key, spec.taskId(), dedup.unique())).map(remembered -> {
       String[] known = new String[uniqueSegments];
       List<Integer> todo = new ArrayList<>();
@@ -136,10 +170,11 @@ final class TaskRun {
           todo.add(i);
         } else {
           cachedSegments++;
+          cachedCharacters += dedup.unique().get(i).length();
           completedSegments += dedup.occurrences(i);
         }
       }
-      stage(Stage.TRANSLATING, 0.08, "Translating " + todo.size() + " of " + uniqueSegments + " unique segments ("
+      stage(Stage.TRANSLATING, charactersDone(), "Translating " + todo.size() + " of " + uniqueSegments + " unique segments ("
           + cachedSegments + " remembered, " + extraction.segments().size() + " in all)");
       return new Plan(extraction, dedup, known, todo);
     });
@@ -148,28 +183,44 @@ final class TaskRun {
   /** The unique segments' translations: the engine's for those not remembered, each batch remembered at once. */
   private Future<List<String>> translate(TranslationEngine engine, Store.TranslationKey key, Plan plan) {
     translatingStartedAt = System.currentTimeMillis();
-    eta.translatingStarted(plan.todo().size());
-    BatchPump pump = new BatchPump(BatchPump.Engine.of(engine, spec.sourceLang(), spec.targetLang()), plan.dedup().unique(),
+    if (!perCharacterPriorKnown) {
+      eta.prior(secondsPerSegment * spec.totalSegments() / Math.max(1, uniqueCharacters), false);
+    }
+    eta.translatingStarted(uniqueCharacters - cachedCharacters);
+    BatchPump[] pump = new BatchPump[1];
+    int parallel = Math.max(1, Math.min(engine.maxInFlight(), (plan.todo().size() + engine.batchSize() - 1) / Math.max(1, engine.batchSize())));
+    pump[0] = new BatchPump(BatchPump.Engine.of(engine, spec.sourceLang(), spec.targetLang()), plan.dedup().unique(),
         plan.known(), plan.todo(), (batch, sources, translated) -> {
           Map<String, String> learned = new LinkedHashMap<>();
+          long characters = 0;
           for (int j = 0; j < batch.size(); j++) {
             completedSegments += plan.dedup().occurrences(batch.get(j));
             learned.put(sources.get(j), translated.get(j));
+            characters += sources.get(j).length();
           }
           // Remembered per batch, so a crash or retry never pays for these segments again.
           Future<?> write = services.memory().remember(key, spec.taskId(), learned)
               .onFailure(err -> LOG.warn("Cannot remember translations: {}", err.getMessage()));
           remembered = Future.join(remembered, write);
           translatedByEngine += batch.size();
-          eta.completed(batch.size());
-          double fraction = (cachedSegments + translatedByEngine) / (double) Math.max(1, uniqueSegments);
-          progress(0.08 + 0.87 * fraction, "Translating segment " + completedSegments + "/" + spec.totalSegments());
+          translatedCharacters += characters;
+          eta.completed(characters, pump[0].lastCallSeconds(), parallel);
+          progress(charactersDone(), "Translating segment " + completedSegments + "/" + spec.totalSegments());
         }, services.metrics());
-    cancellation.future().onFailure(pump::stop);
-    pausing.future().onSuccess(v -> pump.drain(new Paused()));
-    return pump.run().onComplete(ar -> translatingEndedAt = System.currentTimeMillis())
+    cancellation.future().onFailure(pump[0]::stop);
+    pausing.future().onSuccess(v -> pump[0].drain(new Paused()));
+    return pump[0].run().onComplete(ar -> translatingEndedAt = System.currentTimeMillis())
         // A paused run ends once every finished batch is in the memory, so a crash right after never re-pays one.
         .recover(err -> err instanceof Paused ? remembered.transform(ar -> Future.failedFuture(err)) : Future.failedFuture(err));
+  }
+
+  /**
+   * Progress is the share of the document's (unique) characters translated or remembered: what
+   * takes the time, and what a user can check against the counts. Extracting and writing are
+   * short next to translating, so they get no share of their own; only completion shows 100%.
+   */
+  private double charactersDone() {
+    return Math.min(MAX_BEFORE_DONE, (cachedCharacters + translatedCharacters) / (double) Math.max(1, uniqueCharacters));
   }
 
   /** A step's result (or failure), unless the task is cancelled first. */
@@ -200,8 +251,13 @@ final class TaskRun {
     }
     lastPublished = now;
     Double etaSeconds = stage == Stage.ASSEMBLING ? 0.0 : eta.eta();
-    services.vertx().eventBus().publish(Addresses.PROGRESS, Messages.progressUpdate(services.seq().next(), spec.taskId(),
+    JsonObject message = Messages.progressUpdate(services.seq().next(), spec.taskId(),
         new Messages.Progress(displayName, progress, stage, description, etaSeconds, completedSegments, spec.totalSegments(),
-            uniqueSegments, cachedSegments, Math.max(0, uniqueSegments - cachedSegments - translatedByEngine))));
+            uniqueSegments, cachedSegments, Math.max(0, uniqueSegments - cachedSegments - translatedByEngine)));
+    if (stage != Stage.ASSEMBLING && eta.low() != null) {
+      // Contract extension of 2026-11-29: the range while the estimate is uncertain.
+      message.getJsonObject("data").put("eta_low", eta.low()).put("eta_high", eta.high());
+    }
+    services.vertx().eventBus().publish(Addresses.PROGRESS, message);
   }
 }

@@ -113,7 +113,7 @@ public final class TranslatorVerticle extends VerticleBase {
     TaskSpec spec = order.spec();
     String displayName = order.displayName();
     boolean resumed = order.resumed();
-    TaskRun run = new TaskRun(services, spec, displayName, order.pace(), order.progress());
+    TaskRun run = new TaskRun(services, spec, displayName, order.pace(), order.secondsPerCharacter(), order.progress());
     runs.put(spec.taskId(), run);
     LOG.info("Task {} {}", spec.taskId(), resumed ? "resumed" : "started");
     publish(Messages.taskStarted(seq.next(), spec.taskId(), displayName, spec.totalSegments(), resumed));
@@ -151,7 +151,19 @@ public final class TranslatorVerticle extends VerticleBase {
 
   private void heartbeat() {
     vertx.eventBus().publish(Addresses.TRANSLATOR_HEARTBEAT,
-        new Internal.Heartbeat(translatorId, List.copyOf(runs.keySet()), List.copyOf(unreported.keySet())).toJson());
+        new Internal.Heartbeat(translatorId, List.copyOf(runs.keySet()), List.copyOf(unreported.keySet()), livePaces()).toJson());
+  }
+
+  /** Each running task's measured pace: the queue's best prior for the tasks of its engine waiting behind it. */
+  private java.util.Map<String, Double> livePaces() {
+    java.util.Map<String, Double> paces = new java.util.HashMap<>();
+    runs.forEach((id, run) -> {
+      Double pace = run.livePace();
+      if (pace != null) {
+        paces.put(id, pace);
+      }
+    });
+    return paces;
   }
 
   /** Reports until acknowledged: after a failover the new queue owner must still learn the outcome. */
@@ -180,7 +192,8 @@ public final class TranslatorVerticle extends VerticleBase {
     }
     double duration = (System.currentTimeMillis() - run.startedAt) / 1000.0;
     Internal.Report report = new Internal.Report(run.spec.taskId(), outcome.stage(), outcome.message(), outcome.error(),
-        translatorId, run.translatedByEngine, run.translateSeconds());
+        translatorId, run.translatedByEngine, run.translateSeconds(), run.translatedCharacters,
+        run.throughputSeconds());
     // The queue learns first, so a client that reacts to task_completed finds the result ready;
     // task_completed goes out after the first attempt either way, so clients never wait on a failover.
     String taskId = run.spec.taskId();

@@ -82,8 +82,8 @@ class FormatsThroughServiceTest {
       }
       document.save(pdf);
     }
-    HttpResponse<Buffer> pdfResult = roundTrip(server, "paper.pdf", pdf.toByteArray(), null);
-    assertTrue(pdfResult.getHeader("Content-Disposition").contains("paper.es.docx"), "a PDF comes back as .docx");
+    HttpResponse<Buffer> pdfResult = ServiceRoundTrip.translate(server, "paper.pdf", pdf.toByteArray(), Map.of("output", "docx"));
+    assertTrue(pdfResult.getHeader("Content-Disposition").contains("paper.es.docx"), "a PDF comes back as .docx on request");
     try (XWPFDocument out = new XWPFDocument(new ByteArrayInputStream(pdfResult.body().getBytes()))) {
       assertTrue(out.getParagraphs().stream().anyMatch(p -> p.getText().equals("[es] A scanned world would be harder.")));
     }

@@ -62,27 +62,11 @@ class OcrTest {
     return image;
   }
 
-  private static List<String> docxParagraphs(byte[] docx) throws Exception {
-    try (XWPFDocument document = new XWPFDocument(new ByteArrayInputStream(docx))) {
-      return document.getParagraphs().stream().map(XWPFParagraph::getText).toList();
-    }
-  }
-
-  @Test
-  void photoOfTextComesBackAsTranslatedDocx() throws Exception {
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    ImageIO.write(scan("The garden is green today."), "png", png);
-    var result = ServiceRoundTrip.translate(server, "note.png", png.toByteArray(), Map.of());
-    assertTrue(result.getHeader("Content-Disposition").contains("note.es.docx"), result.getHeader("Content-Disposition"));
-    List<String> paragraphs = docxParagraphs(result.body().getBytes());
-    assertEquals(List.of("[es] The garden is green today."), paragraphs);
-  }
-
-  @Test
-  void scannedPdfIsRecognisedPageByPage() throws Exception {
+  /** A PDF of page images (no text layer), one per text. */
+  static ByteArrayOutputStream scannedPdf(String... pageTexts) throws Exception {
     ByteArrayOutputStream pdf = new ByteArrayOutputStream();
     try (PDDocument document = new PDDocument()) {
-      for (String text : List.of("The first page talks about trees.", "The second page talks about water.")) {
+      for (String text : pageTexts) {
         PDPage page = new PDPage();
         document.addPage(page);
         var image = LosslessFactory.createFromImage(document, scan(text));
@@ -92,13 +76,75 @@ class OcrTest {
       }
       document.save(pdf);
     }
-    var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of());
+    return pdf;
+  }
+
+  private static List<String> docxParagraphs(byte[] docx) throws Exception {
+    try (XWPFDocument document = new XWPFDocument(new ByteArrayInputStream(docx))) {
+      return document.getParagraphs().stream().map(XWPFParagraph::getText).toList();
+    }
+  }
+
+  @Test
+  void photoOfTextComesBackAsAPdfPageWithTheTranslationOverTheImage(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(scan("The river is wide here."), "png", png);
+    var result = ServiceRoundTrip.translate(server, "river.png", png.toByteArray(), Map.of());
+    assertTrue(result.getHeader("Content-Disposition").contains("river.es.pdf"), result.getHeader("Content-Disposition"));
+    Path out = dir.resolve("river.es.pdf");
+    java.nio.file.Files.write(out, result.body().getBytes());
+    assertEquals(List.of(1), PdfLayoutTest.imagesPerPage(out), "one page, the photo kept on it");
+    assertTrue(PdfLayoutTest.pdftotext(out, 1).contains("[es] The river is wide here."), PdfLayoutTest.pdftotext(out, 1));
+  }
+
+  @Test
+  void photoOfTextComesBackAsTranslatedDocxOnRequest() throws Exception {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(scan("The garden is green today."), "png", png);
+    var result = ServiceRoundTrip.translate(server, "note.png", png.toByteArray(), Map.of("output", "docx"));
+    assertTrue(result.getHeader("Content-Disposition").contains("note.es.docx"), result.getHeader("Content-Disposition"));
+    List<String> paragraphs = docxParagraphs(result.body().getBytes());
+    assertEquals(List.of("[es] The garden is green today."), paragraphs);
+  }
+
+  @Test
+  void scannedPdfIsRecognisedPageByPage() throws Exception {
+    ByteArrayOutputStream pdf = scannedPdf("The first page talks about trees.", "The second page talks about water.");
+    var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of("output", "docx"));
     try (XWPFDocument document = new XWPFDocument(new ByteArrayInputStream(result.body().getBytes()))) {
       List<XWPFParagraph> paragraphs = document.getParagraphs();
       assertEquals(List.of("[es] The first page talks about trees.", "[es] The second page talks about water."),
           paragraphs.stream().map(XWPFParagraph::getText).toList());
       assertTrue(paragraphs.get(1).isPageBreak(), "each scanned page starts a page");
     }
+  }
+
+  /** The default for a scan: the same pages and page images, each translation drawn over its scanned words. */
+  @Test
+  void scannedPdfComesBackAsPdfWithTheTranslationOverEachPage(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream pdf = scannedPdf("The first page talks about trees.", "The second page talks about water.");
+    Path source = dir.resolve("scan.pdf");
+    java.nio.file.Files.write(source, pdf.toByteArray());
+    var result = ServiceRoundTrip.translate(server, "scan.pdf", pdf.toByteArray(), Map.of());
+    assertTrue(result.getHeader("Content-Disposition").contains("scan.es.pdf"), result.getHeader("Content-Disposition"));
+    Path out = dir.resolve("scan.es.pdf");
+    java.nio.file.Files.write(out, result.body().getBytes());
+    assertEquals(2, PdfLayoutTest.pageCount(out));
+    assertEquals(PdfLayoutTest.imagesPerPage(source), PdfLayoutTest.imagesPerPage(out), "the page images are kept");
+    assertTrue(PdfLayoutTest.pdftotext(out, 1).contains("[es] The first page talks about trees."), PdfLayoutTest.pdftotext(out, 1));
+    assertTrue(PdfLayoutTest.pdftotext(out, 2).contains("[es] The second page talks about water."), PdfLayoutTest.pdftotext(out, 2));
+  }
+
+  /** Text recognition reports page by page, for the task's extracting stage. */
+  @Test
+  void recognitionReportsEachPage(@TempDir Path dir) throws Exception {
+    Path source = dir.resolve("progress-scan.pdf");
+    java.nio.file.Files.write(source, scannedPdf("Progress is reported for page one.", "Progress is reported for page two.").toByteArray());
+    List<String> reports = new java.util.ArrayList<>();
+    var extraction = new PdfFormat().extract(source, FormatLimits.DEFAULTS, (done, total, description) -> reports.add(
+        done + "/" + total + " " + description));
+    assertEquals(List.of("0/2 Recognizing text, page 1/2", "1/2 Recognizing text, page 2/2"), reports);
+    assertEquals(2, extraction.segments().size(), extraction.segments().toString());
   }
 
   @Test

@@ -280,9 +280,14 @@ class OtherToolsCorpusTest {
         }
         document.save(pdf);
       }
-      byte[] docx = ServiceRoundTrip.translate(apertium, "guide.pdf", pdf.toByteArray(), Map.of()).body().getBytes();
+      byte[] docx = ServiceRoundTrip.translate(apertium, "guide.pdf", pdf.toByteArray(), Map.of("output", "docx")).body().getBytes();
       String text = String.join("\n", OoxmlVisibleText.units(docx).stream().map(OoxmlVisibleText.Unit::text).toList());
       assertTrue(text.contains("plantas jóvenes"), text);
+      // The default for a PDF: a PDF, with the Spanish drawn where the English was.
+      Path translatedPdf = Files.createTempFile(apertiumData, "guide", ".pdf");
+      Files.write(translatedPdf, ServiceRoundTrip.translate(apertium, "guide.pdf", pdf.toByteArray(), Map.of()).body().getBytes());
+      String pdfText = PdfLayoutTest.pdftotext(translatedPdf, 1);
+      assertTrue(pdfText.contains("plantas jóvenes"), pdfText);
     } finally {
       ServiceRoundTrip.stop(apertium, apertiumVertx);
     }

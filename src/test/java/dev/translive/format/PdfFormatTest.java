@@ -75,7 +75,7 @@ class PdfFormatTest {
             "A second paragraph follows.",
             "Page two has one line.");
     assertEquals(expected, extraction.segments());
-    assertEquals("docx", format.outputExtension("pdf"));
+    assertEquals(List.of("pdf", "docx"), format.outputExtensions("pdf"));
 
     Path target = dir.resolve("text.docx");
     extraction.write(extraction.segments().stream().map(s -> s.toUpperCase(Locale.ROOT)).toList(), target, false);

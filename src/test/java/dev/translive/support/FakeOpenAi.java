@@ -24,6 +24,8 @@ public final class FakeOpenAi {
   private static final Pattern NUMBERED = Pattern.compile("<(\\d+)>(.*?)</\\1>", Pattern.DOTALL);
   private final Vertx vertx;
   private final long latencyMs;
+  /** Extra latency per word of the answer, as an LLM's time grows with the tokens it writes. */
+  private final double msPerWord;
   private final int concurrency;
   private final HttpServer server;
   private final AtomicInteger active = new AtomicInteger();
@@ -34,15 +36,21 @@ public final class FakeOpenAi {
   public final AtomicInteger requests = new AtomicInteger();
   public final AtomicInteger maxActive = new AtomicInteger();
 
-  private FakeOpenAi(Vertx vertx, long latencyMs, int concurrency) {
+  private FakeOpenAi(Vertx vertx, long latencyMs, double msPerWord, int concurrency) {
     this.vertx = vertx;
     this.latencyMs = latencyMs;
+    this.msPerWord = msPerWord;
     this.concurrency = concurrency;
     this.server = vertx.createHttpServer().requestHandler(this::handle);
   }
 
   public static Future<FakeOpenAi> start(Vertx vertx, long latencyMs, int concurrency) {
-    FakeOpenAi fake = new FakeOpenAi(vertx, latencyMs, concurrency);
+    return start(vertx, latencyMs, 0, concurrency);
+  }
+
+  /** A backend whose answer takes {@code latencyMs} plus {@code msPerWord} for each word it writes. */
+  public static Future<FakeOpenAi> start(Vertx vertx, long latencyMs, double msPerWord, int concurrency) {
+    FakeOpenAi fake = new FakeOpenAi(vertx, latencyMs, msPerWord, concurrency);
     return fake.server.listen(0, "127.0.0.1").map(s -> fake);
   }
 
@@ -82,7 +90,8 @@ public final class FakeOpenAi {
   }
 
   private void answer(HttpServerRequest request, String user) {
-    vertx.setTimer(Math.max(1, latencyMs), id -> {
+    long words = msPerWord <= 0 ? 0 : NUMBERED.matcher(user).replaceAll("$2 ").split("\\s+").length;
+    vertx.setTimer(Math.max(1, latencyMs + Math.round(words * msPerWord)), id -> {
       StringBuilder reply = new StringBuilder();
       Matcher m = NUMBERED.matcher(user);
       boolean numbered = false;

@@ -1,0 +1,120 @@
+package dev.translive.http;
+
+import dev.translive.bus.Addresses;
+import dev.translive.bus.ErrorCode;
+import dev.translive.config.AppConfig;
+import dev.translive.queue.Estimates;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+
+/**
+ * {@code POST /api/estimate}: the multipart of {@code POST /api/tasks}, answered per file with
+ * what the queue owner estimates ({@code translive.tasks.estimate}); nothing is queued, and the
+ * uploads are deleted when the request ends.
+ */
+final class EstimateRoute {
+  private static final long ESTIMATE_TIMEOUT_MS = 60_000;
+
+  private EstimateRoute() {}
+
+  /**
+   * @param admit the edge's admission of an upload (rate limits, sizes), as for a submit
+   * @param fail how the edge answers a failure
+   */
+  static void install(Router router, Vertx vertx, AppConfig config, io.vertx.core.Handler<RoutingContext> admit,
+      java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
+    router.post("/api/estimate").handler(admit);
+    router.post("/api/estimate").handler(BodyHandler.create()
+        .setUploadsDirectory(config.dataDir().resolve("incoming").toString())
+        .setBodyLimit(config.upload().maxBytes())
+        .setDeleteUploadedFilesOnEnd(true)
+        .setMergeFormAttributes(true));
+    router.post("/api/estimate").handler(ctx -> estimate(ctx, vertx, config, fail));
+  }
+
+  private static void estimate(RoutingContext ctx, Vertx vertx, AppConfig config,
+      java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
+    List<FileUpload> uploads = ctx.fileUploads();
+    if (uploads.isEmpty()) {
+      fail.accept(ctx, ErrorCode.BAD_REQUEST.error("send the document as a multipart/form-data part named 'file'"));
+      return;
+    }
+    if (uploads.size() > config.upload().maxFiles()) {
+      fail.accept(ctx, ErrorCode.BAD_REQUEST.error(uploads.size() + " files at once; the limit is " + config.upload().maxFiles()));
+      return;
+    }
+    estimates(ctx, vertx).onSuccess(estimates -> {
+      if (!ctx.response().ended()) {
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
+            .end(new JsonObject().put("estimates", estimates).toBuffer());
+      }
+    }).onFailure(err -> fail.accept(ctx, err));
+  }
+
+  /**
+   * For {@code POST /api/tasks} with a {@code max_cost} field, between the body handler and the
+   * submit: refuses (400, with the estimates) an upload any of whose files would cost more.
+   * Files on an engine with no price have no cost and pass.
+   */
+  static io.vertx.core.Handler<RoutingContext> maxCostGuard(Vertx vertx, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
+    return ctx -> {
+      Double limit;
+      try {
+        limit = Estimates.maxCost(ctx.request().formAttributes().get("max_cost"));
+      } catch (RuntimeException e) {
+        fail.accept(ctx, e);
+        return;
+      }
+      if (limit == null || ctx.fileUploads().isEmpty()) {
+        ctx.next();
+        return;
+      }
+      estimates(ctx, vertx).onSuccess(estimates -> {
+        String over = overMaxCost(estimates, limit);
+        if (over == null) {
+          ctx.next();
+        } else if (!ctx.response().ended()) {
+          ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
+              .end(new JsonObject().put("error", ErrorCode.BAD_REQUEST.code()).put("message", over)
+                  .put("estimates", estimates).toBuffer());
+        }
+      }).onFailure(err -> fail.accept(ctx, err));
+    };
+  }
+
+  /** Why the estimates are over {@code maxCost}, or null when none is. */
+  private static String overMaxCost(JsonArray estimates, double maxCost) {
+    for (int i = 0; i < estimates.size(); i++) {
+      String over = Estimates.overMaxCost(estimates.getJsonObject(i), maxCost);
+      if (over != null) {
+        return over;
+      }
+    }
+    return null;
+  }
+
+  /** Each upload's estimate, in order, from the queue owner. */
+  private static Future<JsonArray> estimates(RoutingContext ctx, Vertx vertx) {
+    var form = ctx.request().formAttributes();
+    List<Future<JsonObject>> each = ctx.fileUploads().stream().map(upload -> vertx.fileSystem().readFile(upload.uploadedFileName())
+        .compose(content -> {
+          DeliveryOptions headers = new DeliveryOptions().setSendTimeout(ESTIMATE_TIMEOUT_MS).addHeader("filename", upload.fileName());
+          for (String field : new String[] {"source_lang", "target_lang", "engine", "bilingual"}) {
+            if (form.get(field) != null) {
+              headers.addHeader(field, form.get(field));
+            }
+          }
+          return vertx.eventBus().<JsonObject>request(Addresses.TASKS_ESTIMATE, content, headers);
+        })
+        .map(reply -> reply.body())).toList();
+    return Future.all(each).map(all -> new JsonArray(each.stream().map(Future::result).toList()));
+  }
+}
