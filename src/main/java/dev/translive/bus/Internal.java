@@ -100,6 +100,49 @@ public final class Internal {
     }
   }
 
+  /** Queue owner to translators ({@link Addresses#TRANSLATOR_PAUSE}, published): stop this task at the next batch boundary. */
+  public record Pause(String taskId) {
+    public JsonObject toJson() {
+      return new JsonObject().put("task_id", taskId);
+    }
+
+    public static Pause fromJson(JsonObject json) {
+      return new Pause(required(json, "task_id"));
+    }
+  }
+
+  /** A translator to the queue owner ({@link Addresses#QUEUE_PAUSED}): it stopped the task, every finished batch remembered. */
+  public record Paused(String taskId, String translator) {
+    public JsonObject toJson() {
+      return new JsonObject().put("task_id", taskId).put("translator", translator);
+    }
+
+    public static Paused fromJson(JsonObject json) {
+      return new Paused(required(json, "task_id"), json.getString("translator"));
+    }
+  }
+
+  /**
+   * The HTTP edge to the queue owner ({@link Addresses#QUEUE_ADMIN}) once the admin key was checked:
+   * {@code action} is one of {@link #ACTIONS}; {@code taskId} for cancel and priority.
+   */
+  public record Admin(String action, String taskId, String priority) {
+    public static final List<String> ACTIONS = List.of("tasks", "cancel", "priority", "pause_queue", "resume_queue");
+
+    public JsonObject toJson() {
+      return new JsonObject().put("action", action).put("task_id", taskId).put("priority", priority);
+    }
+
+    /** @throws TransliveException (400) for an unknown action */
+    public static Admin fromJson(JsonObject json) {
+      String action = required(json, "action");
+      if (!ACTIONS.contains(action)) {
+        throw ErrorCode.BAD_REQUEST.error("unknown admin action '" + action + "'");
+      }
+      return new Admin(action, json.getString("task_id"), json.getString("priority"));
+    }
+  }
+
   /**
    * A translator to the queue owner ({@link Addresses#QUEUE_FINISHED}): how a task ended.
    * {@code throughputSeconds}: the translating time its characters cost at the measured throughput

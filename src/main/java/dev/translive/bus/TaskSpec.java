@@ -20,14 +20,47 @@ public record TaskSpec(
     String resultFilename,
     double nominalSecondsPerSegment,
     String client,
-    long characters) {
+    long characters,
+    String priority) {
 
-  /** A spec whose characters are not counted (0: estimates fall back to segments). */
+  /** Dispatch priorities, highest first: groups of a higher priority start before lower ones. */
+  public static final java.util.List<String> PRIORITIES = java.util.List.of("high", "normal", "low");
+  public static final String NORMAL = "normal";
+
+  /** A spec of normal priority whose characters are not counted (0: estimates fall back to segments). */
   public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
       String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
       double nominalSecondsPerSegment, String client) {
     this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
-        resultFilename, nominalSecondsPerSegment, client, 0);
+        resultFilename, nominalSecondsPerSegment, client, 0, NORMAL);
+  }
+
+  /** A spec of normal priority. */
+  public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
+      String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
+      double nominalSecondsPerSegment, String client, long characters) {
+    this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
+        resultFilename, nominalSecondsPerSegment, client, characters, NORMAL);
+  }
+
+  /** A spec whose characters are not counted, with a priority. */
+  public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
+      String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
+      double nominalSecondsPerSegment, String client, String priority) {
+    this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
+        resultFilename, nominalSecondsPerSegment, client, 0, priority);
+  }
+
+  /** The priority named {@code value} (null or blank: normal). @throws TransliveException (400) for any other name */
+  public static String priority(String value) {
+    if (value == null || value.isBlank()) {
+      return NORMAL;
+    }
+    String p = value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!PRIORITIES.contains(p)) {
+      throw ErrorCode.BAD_REQUEST.error("priority must be low, normal or high");
+    }
+    return p;
   }
 
   /**
@@ -56,7 +89,8 @@ public record TaskSpec(
         .put("resultFilename", resultFilename)
         .put("nominalSecondsPerSegment", nominalSecondsPerSegment)
         .put("client", client)
-        .put("characters", characters);
+        .put("characters", characters)
+        .put("priority", priority);
   }
 
   public static TaskSpec fromJson(JsonObject json) {
@@ -74,6 +108,7 @@ public record TaskSpec(
         json.getString("resultFilename"),
         json.getDouble("nominalSecondsPerSegment", -1.0),
         json.getString("client"),
-        json.getLong("characters", 0L));
+        json.getLong("characters", 0L),
+        json.getString("priority", NORMAL));
   }
 }

@@ -141,6 +141,14 @@ public final class AppConfig {
         section("upload").getLong("perClientBytesPerHour", 524_288_000L), section("admin").getString("key", ""));
   }
 
+  /** Bounds of a .zip upload's contents (a batch): entries, bytes written in all, expansion ratio per entry. */
+  public record Zip(int maxEntries, long maxBytes, int maxRatio) {}
+
+  public Zip zip() {
+    JsonObject u = section("upload");
+    return new Zip(u.getInteger("zipMaxEntries", 1000), u.getLong("zipMaxBytes", 524_288_000L), u.getInteger("zipMaxRatio", 100));
+  }
+
   /** "sqlite" (single node, the default) or "postgres" (cluster). */
   public String storeType() {
     return section("store").getString("type", "sqlite");
@@ -166,7 +174,7 @@ public final class AppConfig {
 
   /** "fifo" (first come, first served; the default) or "fair" (round robin across submitters). */
   public String queueDispatch() {
-    return section("queue").getString("dispatch", "fifo");
+    return section("queue").getString("dispatch", "fair");
   }
 
   /** Finished tasks kept in memory; older ones are read from the store when asked for. */

@@ -14,15 +14,42 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class AdminGuard {
   static final String REFUSAL = "this needs the admin key (header X-Admin-Key or Authorization: Bearer)";
+  /** Why a submission may not have priority high. */
+  public static final String HIGH_PRIORITY_REFUSAL = "priority 'high' needs the admin key (header X-Admin-Key; on the bus, "
+      + "header admin_key); use 'normal' or 'low'";
+  /** Why an operator's action was refused. */
+  static final String OPERATOR_REFUSAL = "this needs the admin key (header X-Admin-Key or Authorization: Bearer); "
+      + "the server's operator sets it with TRANSLIVE_ADMIN_KEY";
   private final byte[] keyDigest;
+  /** Without a key everything passes (metrics on loopback); an operator's guard passes nothing then. */
+  private final boolean openWithoutKey;
 
-  private AdminGuard(byte[] keyDigest) {
+  private AdminGuard(byte[] keyDigest, boolean openWithoutKey) {
     this.keyDigest = keyDigest;
+    this.openWithoutKey = openWithoutKey;
   }
 
   /** Open when no key is set or the service binds only a loopback address. */
   public static AdminGuard create(String key, String host) {
-    return new AdminGuard(key == null || key.isEmpty() || loopback(host) ? null : digest(key));
+    return new AdminGuard(key == null || key.isEmpty() || loopback(host) ? null : digest(key), true);
+  }
+
+  /**
+   * For the operator's actions (every task, reprioritising, cancelling any task, draining, priority
+   * high): always the key, also on loopback; with no key set, nobody.
+   */
+  public static AdminGuard operator(String key) {
+    return new AdminGuard(key == null || key.isEmpty() ? null : digest(key), false);
+  }
+
+  /** Whether {@code presented} is the configured {@code key}; never with no key set. Constant time. */
+  public static boolean matches(String key, String presented) {
+    return key != null && !key.isEmpty() && presented != null && MessageDigest.isEqual(digest(key), digest(presented));
+  }
+
+  /** Whether the request presents a key at all (right or wrong). */
+  static boolean presented(HttpServerRequest request) {
+    return request.getHeader("X-Admin-Key") != null || request.getHeader("Authorization") != null;
   }
 
   public boolean required() {
@@ -31,7 +58,7 @@ public final class AdminGuard {
 
   public boolean allows(HttpServerRequest request) {
     if (keyDigest == null) {
-      return true;
+      return openWithoutKey;
     }
     String presented = request.getHeader("X-Admin-Key");
     String authorization = request.getHeader("Authorization");
@@ -49,7 +76,8 @@ public final class AdminGuard {
     }
   }
 
-  private static byte[] digest(String key) {
+  /** SHA-256 of a secret, for constant-time comparison (also the batch tokens). */
+  static byte[] digest(String key) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

@@ -2,6 +2,7 @@ package dev.translive.http;
 
 import dev.translive.bus.Addresses;
 import dev.translive.bus.ErrorCode;
+import dev.translive.bus.Internal;
 import dev.translive.bus.TransliveException;
 import dev.translive.config.AppConfig;
 import dev.translive.engine.EngineRegistry;
@@ -13,6 +14,8 @@ import dev.translive.progress.BridgeGroup;
 import dev.translive.progress.ProgressBridge;
 import dev.translive.queue.Submission;
 import dev.translive.queue.TaskIntake;
+import dev.translive.queue.ZipBatch;
+import io.vertx.core.json.JsonArray;
 import dev.translive.bus.TaskSpec;
 import dev.translive.store.TaskFiles;
 import io.vertx.core.Future;
@@ -66,6 +69,8 @@ public final class HttpVerticle extends VerticleBase {
    */
   private static final long[] ABORTED_UPLOAD_CLEANUP_MS = {1000, 3000, 8000, 30_000};
   private static final long INCOMING_SWEEP_MS = 60_000;
+  /** An operator's JSON body ({"priority": ...}) is tiny. */
+  private static final int MAX_ADMIN_BODY_BYTES = 4096;
 
   private final AppConfig config;
   private final TaskIntake intake;
@@ -78,6 +83,9 @@ public final class HttpVerticle extends VerticleBase {
   private final EdgeLimits limits;
   private final AppConfig.Edge edge;
   private final AdminGuard admin;
+  /** The operator's actions and priority high: always the admin key, also on loopback. */
+  private final AdminGuard operator;
+  private Batches batches;
   /** Connections of this instance that have not yet sent a request's headers, with their close timer. */
   private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
   private HttpServer server;
@@ -92,6 +100,7 @@ public final class HttpVerticle extends VerticleBase {
     this.limits = limits;
     this.edge = config.edge();
     this.admin = AdminGuard.create(edge.adminKey(), config.http().host());
+    this.operator = AdminGuard.operator(edge.adminKey());
     this.config = config;
     this.intake = intake;
     this.files = files;
@@ -104,6 +113,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    batches = new Batches(vertx);
     Router router = Router.router(vertx);
     router.route().handler(HttpVerticle::securityHeaders);
     router.post("/api/tasks").handler(this::admitUpload);
@@ -117,9 +127,37 @@ public final class HttpVerticle extends VerticleBase {
     EstimateRoute.install(router, vertx, config, this::admitUpload, HttpVerticle::fail);
     router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
-    router.delete("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_CANCEL,
+    router.delete("/api/tasks/:id").handler(ctx -> {
+      if (AdminGuard.presented(ctx.request()) && ctx.request().getHeader(TOKEN_HEADER) == null) {
+        asOperator(ctx, new Internal.Admin("cancel", ctx.pathParam("id"), null));
+      } else {
+        forward(ctx, Addresses.TASKS_CANCEL, taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER)));
+      }
+    });
+    router.post("/api/tasks/:id/pause").handler(ctx -> forward(ctx, Addresses.TASKS_PAUSE,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
+    router.post("/api/tasks/:id/resume").handler(ctx -> forward(ctx, Addresses.TASKS_RESUME,
+        taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
+    router.patch("/api/tasks/:id").handler(BodyHandler.create().setBodyLimit(MAX_ADMIN_BODY_BYTES));
+    router.patch("/api/tasks/:id").handler(ctx -> {
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        body = null;
+      }
+      if (body == null || !(body.getValue("priority") instanceof String priority)) {
+        fail(ctx, ErrorCode.BAD_REQUEST.error("send a JSON body {\"priority\": \"low\" | \"normal\" | \"high\"}"));
+        return;
+      }
+      asOperator(ctx, new Internal.Admin("priority", ctx.pathParam("id"), priority));
+    });
+    router.get("/api/admin/tasks").handler(ctx -> asOperator(ctx, new Internal.Admin("tasks", null, null)));
+    router.post("/api/admin/queue/pause").handler(ctx -> asOperator(ctx, new Internal.Admin("pause_queue", null, null)));
+    router.post("/api/admin/queue/resume").handler(ctx -> asOperator(ctx, new Internal.Admin("resume_queue", null, null)));
     router.get("/api/tasks/:id/result").handler(this::result);
+    router.get("/api/batches/:id").handler(this::batchStatus);
+    router.get("/api/batches/:id/result").handler(this::batchResult);
     router.get("/api/queue").handler(ctx -> forward(ctx, Addresses.SNAPSHOT, new JsonObject()));
     router.get("/api/history").handler(ctx -> forward(ctx, Addresses.QUEUE_HISTORY, new JsonObject()));
     router.get("/api/engines").handler(ctx -> json(ctx, 200, engines.describe()));
@@ -388,24 +426,189 @@ public final class HttpVerticle extends VerticleBase {
     }
     var form = ctx.request().formAttributes();
     String client = submitter(ctx, address);
+    String priority;
+    try {
+      priority = TaskSpec.priority(form.get("priority"));
+    } catch (TransliveException e) {
+      fail(ctx, e);
+      return;
+    }
+    if ("high".equals(priority) && !operator.allows(ctx.request())) {
+      fail(ctx, ErrorCode.FORBIDDEN.error(AdminGuard.HIGH_PRIORITY_REFUSAL));
+      return;
+    }
     List<Submission.Upload> received = new ArrayList<>();
+    List<FileUpload> zips = new ArrayList<>();
     for (FileUpload upload : uploads) {
+      if ("zip".equals(dev.translive.format.FormatRegistry.extension(upload.fileName()))) {
+        zips.add(upload);
+        continue;
+      }
       received.add(new Submission.Upload(new TaskIntake.Request(upload.fileName(), form.get("source_lang"),
           form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client,
-          form.get("output")),
+          form.get("output"), priority),
           Path.of(upload.uploadedFileName())));
     }
     Submission submission = new Submission(vertx, intake, files);
-    submission.submitAll(received)
-        .onSuccess(tasks -> {
+    Future<JsonObject> submitted = zips.isEmpty()
+        ? submission.submitAll(received).map(tasks -> new JsonObject().put("tasks", tasks))
+        : submitWithBatches(submission, received, zips, upload -> new TaskIntake.Request(upload, form.get("source_lang"),
+            form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client,
+            form.get("output"), priority));
+    submitted
+        .onSuccess(body -> {
           if (ctx.response().closed()) {
             // The client left (or idled out) before its 202: nobody holds these tokens, so the tasks go.
-            submission.withdrawAll(tasks);
+            submission.withdrawAll(body.getJsonArray("tasks"));
           } else {
-            json(ctx, 202, new JsonObject().put("tasks", tasks));
+            json(ctx, 202, body);
           }
         })
         .onFailure(err -> fail(ctx, err));
+  }
+
+  /**
+   * An upload with .zip parts: every zip is opened first (one refused refuses the request, nothing
+   * queued), then the plain files are queued all or nothing, then each zip's supported entries as a
+   * batch (entries refused alone are listed as skipped). If a later step fails, the tasks already
+   * queued are withdrawn.
+   */
+  private Future<JsonObject> submitWithBatches(Submission submission, List<Submission.Upload> plain, List<FileUpload> zips,
+      java.util.function.Function<String, TaskIntake.Request> request) {
+    Path dir = config.dataDir().resolve("incoming").resolve("zip-" + java.util.HexFormat.of().formatHex(TaskIntake.randomBytes(9)));
+    AppConfig.Zip bounds = config.zip();
+    ZipBatch.Limits limits = new ZipBatch.Limits(bounds.maxEntries(), bounds.maxBytes(), config.upload().maxBytes(), bounds.maxRatio());
+    JsonArray queued = new JsonArray();
+    JsonArray batchReplies = new JsonArray();
+    return vertx.executeBlocking(() -> {
+      List<ZipBatch.Expanded> opened = new ArrayList<>();
+      for (int i = 0; i < zips.size(); i++) {
+        Path into = java.nio.file.Files.createDirectories(dir.resolve(String.valueOf(i)));
+        opened.add(ZipBatch.expand(Path.of(zips.get(i).uploadedFileName()), into, limits, intake::supports));
+      }
+      return opened;
+    }, false).compose(opened -> submission.submitAll(plain).compose(tasks -> {
+      queued.addAll(tasks);
+      Future<Void> chain = Future.succeededFuture();
+      for (ZipBatch.Expanded zip : opened) {
+        chain = chain.compose(v -> {
+          List<ZipBatch.Skipped> skipped = new ArrayList<>(zip.skipped());
+          List<Submission.Upload> entries = zip.entries().stream()
+              .map(e -> new Submission.Upload(request.apply(e.path()), e.file())).toList();
+          return submission.submitBatch(entries, skipped).map(batchTasks -> {
+            queued.addAll(batchTasks);
+            batchReplies.add(batches.create(batchTasks, skipped));
+            return null;
+          });
+        });
+      }
+      return chain.map(v -> new JsonObject().put("tasks", queued).put("batches", batchReplies))
+          .onFailure(err -> submission.withdrawAll(queued));
+    })).onComplete(ar -> vertx.fileSystem().deleteRecursive(dir.toString())
+        .onFailure(err -> LOG.debug("Could not remove an opened zip: {}", err.getMessage())));
+  }
+
+  /** A batch's state from its tasks: files done and total, combined progress (by segments) and ETA. */
+  private void batchStatus(RoutingContext ctx) {
+    JsonObject batch;
+    try {
+      batch = batches.find(ctx.pathParam("id"));
+    } catch (TransliveException e) {
+      fail(ctx, e);
+      return;
+    }
+    List<JsonObject> members = batch.getJsonArray("tasks").stream().map(JsonObject.class::cast).toList();
+    List<Future<JsonObject>> lookups = members.stream().map(m -> bus.<JsonObject>request(Addresses.TASKS_GET,
+        new JsonObject().put("task_id", m.getString("task_id")).put("token", m.getString("token")))
+        .map(reply -> reply.body().put("path", m.getString("path")))).toList();
+    Future.join(lookups)
+        .onComplete(ar -> {
+          JsonArray tasks = new JsonArray();
+          int done = 0;
+          int failed = 0;
+          double segments = 0;
+          double translated = 0;
+          double eta = 0;
+          for (int i = 0; i < members.size(); i++) {
+            JsonObject t = lookups.get(i).succeeded() ? lookups.get(i).result() : null;
+            if (t == null) {
+              tasks.add(new JsonObject().put("task_id", members.get(i).getString("task_id")).put("status", "unknown"));
+              continue;
+            }
+            String status = t.getString("status");
+            done += "completed".equals(status) ? 1 : 0;
+            failed += "failed".equals(status) || "cancelled".equals(status) ? 1 : 0;
+            int total = t.getInteger("total_segments", 0);
+            segments += total;
+            translated += total * t.getDouble("progress", 0.0);
+            if (!List.of("completed", "failed", "cancelled").contains(status)) {
+              double wait = t.getDouble("wait_seconds") == null ? 0 : t.getDouble("wait_seconds");
+              double left = t.getDouble("eta_seconds") == null ? 0 : t.getDouble("eta_seconds");
+              eta = Math.max(eta, wait + left); // the batch ends when its last task does
+            }
+            tasks.add(new JsonObject().put("task_id", t.getString("task_id")).put("path", t.getString("path"))
+                .put("status", status).put("progress", t.getDouble("progress")));
+          }
+          json(ctx, 200, new JsonObject().put("batch_id", batch.getString("batch_id")).put("files_total", members.size())
+              .put("files_done", done).put("files_failed", failed)
+              .put("progress", segments == 0 ? 0.0 : translated / segments)
+              .put("eta_seconds", done + failed == members.size() ? 0.0 : eta)
+              .put("tasks", tasks).put("skipped", batch.getJsonArray("skipped")));
+        });
+  }
+
+  /** The finished results of a batch as one zip, each in its folder from the uploaded zip; 409 until one is done. */
+  private void batchResult(RoutingContext ctx) {
+    String token = ctx.request().getHeader(TOKEN_HEADER);
+    JsonObject batch;
+    try {
+      batch = batches.authorize(ctx.pathParam("id"), token == null ? ctx.request().getParam("token") : token);
+    } catch (TransliveException e) {
+      fail(ctx, e);
+      return;
+    }
+    List<JsonObject> members = batch.getJsonArray("tasks").stream().map(JsonObject.class::cast).toList();
+    List<Future<Map.Entry<String, Path>>> results = members.stream().map(m -> bus.<JsonObject>request(Addresses.QUEUE_AUTHORIZE,
+            new JsonObject().put("task_id", m.getString("task_id")).put("token", m.getString("token")))
+        .compose(reply -> files.result(TaskSpec.fromJson(reply.body().getJsonObject("spec")))
+            .map(path -> Map.entry(resultPath(m.getString("path"), reply.body().getString("filename")), path)))).toList();
+    Path zip = config.dataDir().resolve("incoming").resolve("batch-" + java.util.HexFormat.of().formatHex(TaskIntake.randomBytes(9)));
+    Future.join(results).transform(ignored -> {
+      List<Map.Entry<String, Path>> ready = results.stream().filter(Future::succeeded).map(Future::result).toList();
+      if (ready.isEmpty()) {
+        return Future.<Void>failedFuture(ErrorCode.CONFLICT.error("no file of batch " + batch.getString("batch_id")
+            + " is completed yet"));
+      }
+      return vertx.executeBlocking(() -> {
+        try (var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(zip))) {
+          java.util.Set<String> names = new java.util.HashSet<>();
+          for (Map.Entry<String, Path> entry : ready) {
+            String name = entry.getKey();
+            for (int n = 2; !names.add(name); n++) {
+              name = n + "-" + entry.getKey();
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry(name));
+            java.nio.file.Files.copy(entry.getValue(), out);
+            out.closeEntry();
+          }
+        }
+        return null;
+      }, false);
+    }).onSuccess(v -> {
+      ctx.addEndHandler(ended -> vertx.fileSystem().delete(zip.toString()));
+      ctx.response().putHeader("Content-Disposition", contentDisposition(batch.getString("batch_id") + ".zip"))
+          .putHeader("Content-Type", "application/zip").putHeader("Cache-Control", "no-store").sendFile(zip.toString());
+    }).onFailure(err -> {
+      vertx.fileSystem().delete(zip.toString());
+      fail(ctx, err);
+    });
+  }
+
+  /** A result's place in the batch zip: the uploaded entry's folder, the result's own file name. */
+  private static String resultPath(String entryPath, String resultName) {
+    String path = entryPath == null ? "" : entryPath.replace('\\', '/');
+    int slash = path.lastIndexOf('/');
+    return (slash < 0 ? "" : path.substring(0, slash + 1)) + resultName;
   }
 
   private void result(RoutingContext ctx) {
@@ -436,6 +639,16 @@ public final class HttpVerticle extends VerticleBase {
     bus.<JsonObject>request(address, request)
         .onSuccess(reply -> json(ctx, 200, reply.body()))
         .onFailure(err -> fail(ctx, err));
+  }
+
+  /** An operator's action, once the admin key checks out. */
+  private void asOperator(RoutingContext ctx, Internal.Admin action) {
+    if (!operator.allows(ctx.request())) {
+      refused("admin_key");
+      fail(ctx, ErrorCode.FORBIDDEN.error(AdminGuard.OPERATOR_REFUSAL));
+      return;
+    }
+    forward(ctx, Addresses.QUEUE_ADMIN, action.toJson());
   }
 
   private static JsonObject taskRef(RoutingContext ctx) {

@@ -1,18 +1,23 @@
 package dev.translive.queue;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
  * The order in which queued tasks are handed to translators. The queue's positions and waits are
- * read from {@link #inOrder()}, so they always follow the real dispatch order. One policy lives
- * here: first come first served ({@link Fifo}) and round robin across submitters ({@link FairShare});
- * priorities would be a further policy behind the same operations.
+ * read from {@link #inOrder()}, so they always follow the real dispatch order. Both policies put a
+ * task that had started and went back first, then order by priority (high, normal, low); within a
+ * priority, {@link Fifo} takes tasks by queue number and {@link FairShare} round robin across
+ * submitters. A task keeps its queue number, so one added again (resumed after a pause, or given a
+ * new priority) goes back to its old place among those of its priority.
  */
 interface DispatchOrder extends Iterable<TaskRecord> {
-  /** A newly admitted or restored task, behind the others. */
+  /** A newly admitted, restored or resumed task, in its place by priority and queue number. */
   void add(TaskRecord task);
 
   /** A task that had started and goes back to the queue: ahead of everything that never started. */
@@ -39,20 +44,22 @@ interface DispatchOrder extends Iterable<TaskRecord> {
     return this;
   }
 
-  /** First come, first served; a task put back goes to the front. Every operation is O(log n). */
+  /** By priority, then first come first served; a task put back goes to the front. Every operation is O(log n). */
   final class Fifo implements DispatchOrder {
+    /** Keys of tasks put back lie below every priority's range. */
+    private static final long FRONT = Long.MIN_VALUE / 2;
+    private static final long PRIORITY_SPAN = 1L << 52;
     private final TreeMap<Long, TaskRecord> byKey = new TreeMap<>();
     private long head;
-    private long tail;
 
     @Override
     public void add(TaskRecord task) {
-      put(task, ++tail);
+      put(task, task.rank() * PRIORITY_SPAN + task.number);
     }
 
     @Override
     public void addFirst(TaskRecord task) {
-      put(task, --head);
+      put(task, FRONT + --head);
     }
 
     private void put(TaskRecord task, long key) {
@@ -85,25 +92,86 @@ interface DispatchOrder extends Iterable<TaskRecord> {
 
     @Override
     public Iterator<TaskRecord> iterator() {
-      return java.util.Collections.unmodifiableCollection(byKey.values()).iterator();
+      return Collections.unmodifiableCollection(byKey.values()).iterator();
     }
   }
 
   /**
-   * Round robin across submitters ({@link dev.translive.bus.TaskSpec#client()}): each submitter's
-   * tasks in their order, one submitter after another, so one person's 50 files do not hold back a
-   * second person's one. A task put back goes before all of them. inOrder is O(n).
+   * Fair share across submitters ({@link dev.translive.bus.TaskSpec#client()}) within each
+   * priority: each submitter's tasks by queue number, and the next task comes from the submitter
+   * that has started the fewest since it began waiting, so one person's 50 files do not hold back a
+   * second person's one (which starts before the first person's next file). A submitter that
+   * arrives, or comes back, starts level with the last one served: waiting earns no credit. A task
+   * put back goes before all of them. next is O(submitters), inOrder O(n log submitters).
    */
   final class FairShare implements DispatchOrder {
-    private final java.util.ArrayDeque<TaskRecord> front = new java.util.ArrayDeque<>();
-    /** Submitters in turn order: the first one's head starts next. */
-    private final java.util.LinkedHashMap<String, java.util.ArrayDeque<TaskRecord>> groups = new java.util.LinkedHashMap<>();
+    /** One submitter's waiting tasks; {@code pass} counts its turns, {@code arrival} breaks ties. */
+    private static final class Group {
+      final ArrayDeque<TaskRecord> tasks = new ArrayDeque<>();
+      long pass;
+      final long arrival;
+
+      Group(long pass, long arrival) {
+        this.pass = pass;
+        this.arrival = arrival;
+      }
+    }
+
+    /** Submitters whose turns are remembered after their last task started; the oldest are forgotten past this. */
+    static final int REMEMBERED_SUBMITTERS = 10_000;
+
+    /** The submitters waiting at one priority. */
+    private static final class Level {
+      final LinkedHashMap<String, Group> groups = new LinkedHashMap<>();
+      /**
+       * The pass of submitters with nothing waiting now, so one whose only task just started does
+       * not come back ahead of someone who has waited (bounded; only passes ahead of virtualTime matter).
+       */
+      final LinkedHashMap<String, Long> idle = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Long> eldest) {
+          return size() > REMEMBERED_SUBMITTERS;
+        }
+      };
+      /** The pass of the last group served: where a newly arriving submitter starts. */
+      long virtualTime;
+      long arrivals;
+
+      Group first() {
+        Group best = null;
+        for (Group g : groups.values()) {
+          if (best == null || g.pass < best.pass || g.pass == best.pass && g.arrival < best.arrival) {
+            best = g;
+          }
+        }
+        return best;
+      }
+    }
+
+    private final ArrayDeque<TaskRecord> front = new ArrayDeque<>();
+    private final List<Level> levels = List.of(new Level(), new Level(), new Level());
     private int size;
     private long keys;
 
     @Override
     public void add(TaskRecord task) {
-      groups.computeIfAbsent(String.valueOf(task.spec.client()), c -> new java.util.ArrayDeque<>()).addLast(task);
+      Level level = levels.get(task.rank());
+      Group group = level.groups.computeIfAbsent(String.valueOf(task.spec.client()),
+          c -> new Group(Math.max(level.virtualTime, level.idle.getOrDefault(c, 0L)), ++level.arrivals));
+      level.idle.remove(String.valueOf(task.spec.client()));
+      if (group.tasks.isEmpty() || group.tasks.peekLast().number < task.number) {
+        group.tasks.addLast(task);
+      } else {
+        // Back to its old place among its submitter's tasks (rare: a resume or a new priority).
+        List<TaskRecord> all = new ArrayList<>(group.tasks);
+        int at = 0;
+        while (at < all.size() && all.get(at).number < task.number) {
+          at++;
+        }
+        all.add(at, task);
+        group.tasks.clear();
+        group.tasks.addAll(all);
+      }
       placed(task);
     }
 
@@ -114,7 +182,7 @@ interface DispatchOrder extends Iterable<TaskRecord> {
     }
 
     private void placed(TaskRecord task) {
-      task.orderKey = ++keys; // marks it queued; the order itself lives in the deques
+      task.orderKey = ++keys; // marks it queued; the order itself lives in the groups
       size++;
     }
 
@@ -126,10 +194,11 @@ interface DispatchOrder extends Iterable<TaskRecord> {
       boolean removed = front.remove(task);
       if (!removed) {
         String client = String.valueOf(task.spec.client());
-        java.util.ArrayDeque<TaskRecord> group = groups.get(client);
-        removed = group != null && group.remove(task);
-        if (group != null && group.isEmpty()) {
-          groups.remove(client);
+        Level level = levels.get(task.rank());
+        Group group = level.groups.get(client);
+        removed = group != null && group.tasks.remove(task);
+        if (group != null && group.tasks.isEmpty()) {
+          level.groups.remove(client);
         }
       }
       if (removed) {
@@ -144,19 +213,32 @@ interface DispatchOrder extends Iterable<TaskRecord> {
       if (!front.isEmpty()) {
         return front.peekFirst();
       }
-      return groups.isEmpty() ? null : groups.values().iterator().next().peekFirst();
+      for (Level level : levels) {
+        Group group = level.first();
+        if (group != null) {
+          return group.tasks.peekFirst();
+        }
+      }
+      return null;
     }
 
-    /** Taking a submitter's head passes the turn to the next submitter. */
+    /** Taking a submitter's head counts a turn for it. */
     @Override
     public TaskRecord poll() {
       TaskRecord task = front.pollFirst();
-      if (task == null && !groups.isEmpty()) {
-        String client = groups.keySet().iterator().next();
-        java.util.ArrayDeque<TaskRecord> group = groups.remove(client);
-        task = group.pollFirst();
-        if (!group.isEmpty()) {
-          groups.put(client, group); // to the end of the turn order
+      for (int i = 0; task == null && i < levels.size(); i++) {
+        Level level = levels.get(i);
+        Group group = level.first();
+        if (group != null) {
+          task = group.tasks.pollFirst();
+          level.virtualTime = group.pass;
+          group.pass++;
+          if (group.tasks.isEmpty()) {
+            String client = String.valueOf(task.spec.client());
+            level.groups.remove(client);
+            level.idle.put(client, group.pass);
+            level.idle.values().removeIf(pass -> pass <= level.virtualTime);
+          }
         }
       }
       if (task != null) {
@@ -171,24 +253,25 @@ interface DispatchOrder extends Iterable<TaskRecord> {
       return size;
     }
 
-    /** The order tasks would start in if nothing changed: the front, then one per submitter per round. */
+    /** The order tasks would start in if nothing changed: the front, then per priority the turns as poll takes them. */
     @Override
     public Iterator<TaskRecord> iterator() {
       List<TaskRecord> order = new ArrayList<>(size);
       order.addAll(front);
-      List<Iterator<TaskRecord>> turns = new ArrayList<>();
-      groups.values().forEach(g -> turns.add(g.iterator()));
-      while (!turns.isEmpty()) {
-        for (java.util.ListIterator<Iterator<TaskRecord>> it = turns.listIterator(); it.hasNext(); ) {
-          Iterator<TaskRecord> turn = it.next();
-          if (turn.hasNext()) {
-            order.add(turn.next());
-          } else {
-            it.remove();
+      for (Level level : levels) {
+        record Turn(long pass, long arrival, Iterator<TaskRecord> tasks) {}
+        java.util.PriorityQueue<Turn> turns = new java.util.PriorityQueue<>(
+            java.util.Comparator.comparingLong(Turn::pass).thenComparingLong(Turn::arrival));
+        level.groups.values().forEach(g -> turns.add(new Turn(g.pass, g.arrival, g.tasks.iterator())));
+        while (!turns.isEmpty()) {
+          Turn turn = turns.poll();
+          order.add(turn.tasks().next());
+          if (turn.tasks().hasNext()) {
+            turns.add(new Turn(turn.pass() + 1, turn.arrival(), turn.tasks()));
           }
         }
       }
-      return java.util.Collections.unmodifiableList(order).iterator();
+      return Collections.unmodifiableList(order).iterator();
     }
   }
 }

@@ -68,7 +68,7 @@ final class OwnerStore {
 
   /** Writes the task's status; failures are logged, the in-memory state stays authoritative until restart. */
   void save(TaskRecord task) {
-    fenced(store.updateTask(task.id(), task.status(), task.stage.wire(), task.progress, task.error, task.message,
+    fenced(store.updateTask(task.id(), task.storedStatus(), task.storedStage(), task.progress, task.error, task.message,
         task.startedAt, task.finishedAt, epoch))
         .onFailure(err -> LOG.warn("Cannot store the state of {}: {}", task.id(), err.getMessage()));
   }

@@ -38,7 +38,7 @@ final class QueueMachine {
   /**
    * @param maxQueuedPerClient tasks one submitter ({@link TaskSpec#client()}) may have waiting; 0: no limit
    * @param maxRunSeconds seconds a task may run before it fails; 0: no limit
-   * @param fairShare round robin across submitters instead of first come first served
+   * @param fairShare round robin across submitters (the default) instead of first come first served
    */
   record Settings(int concurrency, int maxQueued, int maxFinishedKept, boolean showFilenames,
       double defaultSecondsPerSegment, int maxQueuedPerClient, long maxRunSeconds, boolean fairShare) {
@@ -50,7 +50,7 @@ final class QueueMachine {
       dev.translive.config.AppConfig.Queue q = config.queue();
       return new Settings(q.concurrency(), q.maxQueued(), config.finishedInMemory(), q.showFilenames(),
           q.defaultSecondsPerSegment(), config.maxQueuedPerClient(), config.taskMaxRunSeconds(),
-          "fair".equals(config.queueDispatch()));
+          !"fifo".equals(config.queueDispatch()));
     }
   }
 
@@ -75,6 +75,8 @@ final class QueueMachine {
   private final Map<String, TaskRecord> running = new LinkedHashMap<>();
   private int finishedCount;
   private long lastQueueNo;
+  /** The operator paused the queue (draining): running tasks finish, nothing new starts. */
+  private boolean queuePaused;
 
   QueueMachine(Settings settings, LongSupplier clock, Function<TaskSpec, Double> learnedPace) {
     this.settings = settings;
@@ -98,7 +100,13 @@ final class QueueMachine {
     forget(tasks.put(task.id(), task));
     Stage stored = Internal.stage(row.stage());
     switch (row.status()) {
-      case "queued" -> queued.add(task);
+      case "queued" -> {
+        if (PAUSED.equals(row.stage())) {
+          pausedWith(task, row.progress());
+        } else {
+          queued.add(task);
+        }
+      }
       case "running" -> {
         task.resumed = true;
         task.progress = row.progress(); // a resumed task never shows less than it had
@@ -126,6 +134,15 @@ final class QueueMachine {
       }
     }
     return task;
+  }
+
+  /** How a paused task is stored: status queued (so every store keeps it as unfinished), this stage. */
+  static final String PAUSED = "paused";
+
+  private static void pausedWith(TaskRecord task, double progress) {
+    task.paused = true;
+    task.resumed = true;
+    task.progress = progress;
   }
 
   /** Numbers up to {@code highest} were given to stored tasks, also to those not restored here. */
@@ -226,7 +243,7 @@ final class QueueMachine {
   List<TaskRecord> admit() {
     List<TaskRecord> started = new ArrayList<>();
     long now = clock.getAsLong();
-    while (running.size() < settings.concurrency()) {
+    while (!queuePaused && running.size() < settings.concurrency()) {
       TaskRecord task = queued.next();
       if (task == null || !task.durable) {
         break;
@@ -262,6 +279,12 @@ final class QueueMachine {
     task.startedAt = null;
     task.translator = null;
     task.latestProgress = null;
+    if (task.pauseRequested) {
+      // It was to pause anyway: it waits paused rather than running again.
+      task.pauseRequested = false;
+      pausedWith(task, task.progress);
+      return true;
+    }
     queued.addFirst(task);
     return true;
   }
@@ -361,6 +384,8 @@ final class QueueMachine {
   }
 
   private void end(TaskRecord task, Stage stage, String message, String error) {
+    task.paused = false;
+    task.pauseRequested = false;
     queued.remove(task);
     running.remove(task.id());
     task.stage = stage;
@@ -389,10 +414,15 @@ final class QueueMachine {
 
   // ---- cancel ----------------------------------------------------------------------------
 
-  /** The owner cancels: a queued task ends now, a running one once its translator confirms (or is presumed gone). */
-  CancelEffect cancel(String taskId, String token) {
+  /**
+   * The owner cancels (or the operator, {@code admin}): a queued or paused task ends now, a running
+   * one once its translator confirms (or is presumed gone).
+   */
+  CancelEffect cancel(String taskId, String token, boolean admin) {
     TaskRecord task = find(taskId);
-    checkToken(task, token);
+    if (!admin) {
+      checkToken(task, token);
+    }
     if (task.finished()) {
       throw ErrorCode.CONFLICT.error("task " + taskId + " already " + task.status());
     }
@@ -415,6 +445,83 @@ final class QueueMachine {
     }
     end(task, Stage.CANCELLED, "Cancelled", "cancelled by the user");
     return true;
+  }
+
+  CancelEffect cancel(String taskId, String token) {
+    return cancel(taskId, token, false);
+  }
+
+  // ---- pause, resume, priority, draining ---------------------------------------------------
+
+  /**
+   * The owner pauses a running task; returns whether its translator is to be asked (false: already
+   * asked). The task stays running until the translator says it stopped ({@link #pausedBy}).
+   */
+  boolean pause(String taskId, String token) {
+    TaskRecord task = find(taskId);
+    checkToken(task, token);
+    if (!running.containsKey(taskId)) {
+      throw ErrorCode.CONFLICT.error("task " + taskId + " is " + task.status() + "; only a running task can be paused");
+    }
+    if (task.pauseRequested) {
+      return false;
+    }
+    task.pauseRequested = true;
+    return true;
+  }
+
+  /**
+   * Its translator stopped a task at a batch boundary: it leaves its slot and waits, paused, with
+   * its progress. Null when the task is not running here, or another translator runs it.
+   */
+  TaskRecord pausedBy(String taskId, String translator) {
+    TaskRecord task = running.get(taskId);
+    if (task == null || task.translator != null && translator != null && !task.translator.equals(translator)) {
+      return null;
+    }
+    running.remove(taskId);
+    task.stage = Stage.QUEUED;
+    task.pauseRequested = false;
+    task.translator = null;
+    task.latestProgress = null;
+    task.etaSeconds = null;
+    pausedWith(task, task.progress);
+    return task;
+  }
+
+  /** The owner resumes a paused task: back in the queue at its old place (its queue number and priority). */
+  TaskRecord resume(String taskId, String token) {
+    TaskRecord task = find(taskId);
+    checkToken(task, token);
+    if (!task.paused) {
+      throw ErrorCode.CONFLICT.error("task " + taskId + " is " + task.status() + "; only a paused task can be resumed");
+    }
+    task.paused = false;
+    queued.add(task);
+    return task;
+  }
+
+  /** The operator changes a task's priority; a queued task moves to its place under the new one. */
+  TaskRecord reprioritize(String taskId, String priority) {
+    TaskRecord task = find(taskId);
+    if (task.finished()) {
+      throw ErrorCode.CONFLICT.error("task " + taskId + " already " + task.status());
+    }
+    boolean wasQueued = queued.remove(task);
+    task.priority = priority;
+    if (wasQueued) {
+      queued.add(task);
+    }
+    return task;
+  }
+
+  /** Draining for maintenance: while paused, running tasks finish and nothing new starts. */
+  void pauseQueue(boolean paused) {
+    queuePaused = paused;
+  }
+
+  boolean queuePaused() {
+    return queuePaused;
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -548,14 +655,17 @@ final class QueueMachine {
 
   Ranges queueNoRanges(int maxRanges) {
     List<long[]> ranges = new ArrayList<>();
-    if (settings.fairShare()) {
-      // Clients count the numbers below their own to place themselves; under fair share the
-      // numbers do not give the order, so none are sent and clients rely on the listed head.
-      return new Ranges(ranges, false);
-    }
     long start = -1;
     long end = -1;
+    long previous = Long.MIN_VALUE;
     for (TaskRecord q : queued.inOrder()) {
+      if (q.number <= previous) {
+        // Clients count the numbers below their own to place themselves; when the dispatch order
+        // is not the numbers' order (several submitters taking turns, priorities, a task put back
+        // first) that would be wrong, so none are sent and clients rely on the head or GET.
+        return new Ranges(List.of(), false);
+      }
+      previous = q.number;
       if (q.number == end + 1) {
         end = q.number;
         continue;

@@ -93,8 +93,15 @@ public final class QueueVerticle extends VerticleBase {
     List<MessageConsumer<?>> consumers = List.of(
         bus.<JsonObject>consumer(Addresses.QUEUE_ENQUEUE, msg -> reply(msg, () -> enqueue(TaskSpec.fromJson(msg.body())), LOG)),
         bus.<Object>consumer(Addresses.TASKS_SUBMIT, msg -> reply(msg, () -> estimates.withinMaxCost(msg).compose(v -> submission
-            .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), machine::checkRoom)).compose(this::enqueue), LOG)),
+            .fromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"), headers -> {
+              machine.checkRoom();
+              checkBusPriority(headers);
+            })).compose(this::enqueue), LOG)),
         bus.<Object>consumer(Addresses.TASKS_ESTIMATE, msg -> reply(msg, () -> estimates.estimate(msg), LOG)),
+        bus.<JsonObject>consumer(Addresses.TASKS_PAUSE, msg -> reply(msg, () -> withTask(msg.body(), this::pause), LOG)),
+        bus.<JsonObject>consumer(Addresses.TASKS_RESUME, msg -> reply(msg, () -> withTask(msg.body(), this::resume), LOG)),
+        bus.<JsonObject>consumer(Addresses.QUEUE_PAUSED, msg -> replyNow(msg, () -> onPaused(Internal.Paused.fromJson(msg.body())), LOG)),
+        bus.<JsonObject>consumer(Addresses.QUEUE_ADMIN, msg -> reply(msg, () -> admin(Internal.Admin.fromJson(msg.body())), LOG)),
         bus.<JsonObject>consumer(Addresses.TRANSLATOR_HEARTBEAT, msg -> machine.heartbeat(Internal.Heartbeat.fromJson(msg.body()))
             .forEach(id -> bus.publish(Addresses.TRANSLATOR_CANCEL, new Internal.Cancel(id, msg.body().getString("translator"), true)
                 .toJson()))),
@@ -106,6 +113,70 @@ public final class QueueVerticle extends VerticleBase {
         bus.consumer(Addresses.SNAPSHOT, msg -> msg.reply(publisher.snapshot())),
         bus.<JsonObject>consumer(Addresses.PROGRESS, msg -> onProgress(msg.body())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /**
+   * A bus submission asks for {@code high} only with header {@code admin_key} equal to the
+   * configured admin key (the same rule as the HTTP API's X-Admin-Key).
+   */
+  private void checkBusPriority(io.vertx.core.MultiMap headers) {
+    if ("high".equals(TaskSpec.priority(headers.get("priority")))
+        && !dev.translive.http.AdminGuard.matches(config.edge().adminKey(), headers.get("admin_key"))) {
+      throw ErrorCode.FORBIDDEN.error(dev.translive.http.AdminGuard.HIGH_PRIORITY_REFUSAL);
+    }
+  }
+
+  private JsonObject pause(Internal.TaskRef ref) {
+    if (machine.pause(ref.taskId(), ref.token())) {
+      bus.publish(Addresses.TRANSLATOR_PAUSE, new Internal.Pause(ref.taskId()).toJson());
+    }
+    return new JsonObject().put("task_id", ref.taskId()).put("status", "pausing");
+  }
+
+  /** A translator stopped a task as asked: its slot goes to the next task. */
+  private JsonObject onPaused(Internal.Paused paused) {
+    TaskRecord task = machine.pausedBy(paused.taskId(), paused.translator());
+    if (task != null) {
+      store.save(task);
+      LOG.info("Task {} paused at {}%", task.id(), Math.round(task.progress * 100));
+      bus.publish(Addresses.PROGRESS, views.taskPaused(task, seq.next()));
+      dispatch();
+      publisher.changed(QueuePublisher.Change.STRUCTURAL);
+    }
+    return new JsonObject().put("task_id", paused.taskId()).put("accepted", task != null);
+  }
+
+  private JsonObject resume(Internal.TaskRef ref) {
+    TaskRecord task = machine.resume(ref.taskId(), ref.token());
+    store.save(task);
+    LOG.info("Task {} resumed", task.id());
+    bus.publish(Addresses.PROGRESS, views.taskResumed(task, seq.next()));
+    JsonObject reply = new JsonObject().put("task_id", task.id()).put("status", task.status())
+        .put("position", machine.position(task));
+    dispatch();
+    publisher.changed(QueuePublisher.Change.STRUCTURAL);
+    return reply;
+  }
+
+  /** The operator's actions; the HTTP edge checked the admin key. */
+  private Future<JsonObject> admin(Internal.Admin request) {
+    return switch (request.action()) {
+      case "tasks" -> Future.succeededFuture(views.adminTasks());
+      case "pause_queue", "resume_queue" -> {
+        machine.pauseQueue("pause_queue".equals(request.action()));
+        LOG.info("Queue {} by the operator", machine.queuePaused() ? "paused (draining)" : "resumed");
+        dispatch();
+        publisher.changed(QueuePublisher.Change.STRUCTURAL);
+        yield Future.succeededFuture(new JsonObject().put("queue_paused", machine.queuePaused()));
+      }
+      case "priority" -> withTask(request.toJson(), ref -> {
+        TaskRecord task = machine.reprioritize(ref.taskId(), TaskSpec.priority(request.priority()));
+        LOG.info("Task {} now has priority {}", task.id(), task.priority);
+        publisher.changed(QueuePublisher.Change.STRUCTURAL);
+        return views.adminTask(task);
+      });
+      default -> withTask(request.toJson(), ref -> cancel(ref, true));
+    };
   }
 
   /** {@code action} on the task a request names, read back from the store if it ended long ago. */
@@ -164,8 +235,14 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   private void requeued(TaskRecord task, String why) {
-    LOG.warn("Task {} goes back to the head of the queue: {}", task.id(), why);
     store.save(task);
+    if (task.paused) {
+      // Its owner had asked to pause it: it waits paused, and clients hear so as after a pause.
+      LOG.warn("Task {} is paused: {}", task.id(), why);
+      bus.publish(Addresses.PROGRESS, views.taskPaused(task, seq.next()));
+    } else {
+      LOG.warn("Task {} goes back to the head of the queue: {}", task.id(), why);
+    }
     publisher.changed(QueuePublisher.Change.STRUCTURAL);
     if (!dispatchRetryScheduled) {
       dispatchRetryScheduled = true;
@@ -203,7 +280,11 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   private JsonObject cancel(Internal.TaskRef ref) {
-    QueueMachine.CancelEffect effect = machine.cancel(ref.taskId(), ref.token());
+    return cancel(ref, false);
+  }
+
+  private JsonObject cancel(Internal.TaskRef ref, boolean admin) {
+    QueueMachine.CancelEffect effect = machine.cancel(ref.taskId(), ref.token(), admin);
     TaskRecord task = machine.find(ref.taskId());
     if (effect == QueueMachine.CancelEffect.CANCELLED) {
       endedHere(task);

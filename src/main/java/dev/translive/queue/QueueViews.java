@@ -55,7 +55,23 @@ final class QueueViews {
 
   /** The task as GET /api/tasks/{id} shows it, never with its token; others see no file name when names are hidden. */
   JsonObject task(TaskRecord task, String token) {
-    boolean owner = QueueMachine.ownedBy(task, token);
+    return task(task, QueueMachine.ownedBy(task, token));
+  }
+
+  /** Every task the queue knows, for the operator: real names and the submitter group each belongs to. */
+  JsonObject adminTasks() {
+    JsonArray out = new JsonArray();
+    for (TaskRecord task : machine.tasks()) {
+      out.add(adminTask(task));
+    }
+    return new JsonObject().put("tasks", out).put("queue_paused", machine.queuePaused());
+  }
+
+  JsonObject adminTask(TaskRecord task) {
+    return task(task, true).put("client", task.spec.client());
+  }
+
+  private JsonObject task(TaskRecord task, boolean owner) {
     boolean realName = machine.showFilenames() || owner;
     Integer position = machine.position(task);
     Double wait = machine.waitOf(task);
@@ -67,7 +83,8 @@ final class QueueViews {
         .put("task_id", task.id())
         .put("filename", realName ? task.spec.filename() : machine.displayName(task))
         .put("status", task.status())
-        .put("stage", task.stage.wire())
+        .put("stage", task.paused ? QueueMachine.PAUSED : task.stage.wire())
+        .put("priority", task.priority)
         .put("progress", task.progress)
         .put("position", position)
         .put("queue_no", task.number)
@@ -115,8 +132,36 @@ final class QueueViews {
     QueueMachine.Ranges ranges = machine.queueNoRanges(MAX_QUEUE_NO_RANGES);
     JsonArray rangesJson = new JsonArray();
     ranges.ranges().forEach(r -> rangesJson.add(new JsonArray().add(r[0]).add(r[1])));
-    return Messages.queueUpdate(seq, runningJson, queuedJson, machine.queuedCount(), machine.concurrency(), rangesJson,
-        ranges.complete(), machine.tailSecondsPerTask(broadcastLimit));
+    JsonObject update = Messages.queueUpdate(seq, runningJson, queuedJson, machine.queuedCount(), machine.concurrency(),
+        rangesJson, ranges.complete(), machine.tailSecondsPerTask(broadcastLimit));
+    update.getJsonObject("data").put("queue_paused", machine.queuePaused());
+    return update;
+  }
+
+  /** Lifecycle on translive.progress: a task paused at a batch boundary, its progress kept. */
+  JsonObject taskPaused(TaskRecord task, long seq) {
+    return lifecycle(TASK_PAUSED, task, seq).put("data", new JsonObject()
+        .put("filename", machine.displayName(task))
+        .put("status", task.status())
+        .put("progress", task.progress)
+        .put("completed_segments", task.completedSegments)
+        .put("total_segments", task.spec.totalSegments()));
+  }
+
+  /** Lifecycle on translive.progress: a paused task is queued again at its old place. */
+  JsonObject taskResumed(TaskRecord task, long seq) {
+    return lifecycle(TASK_RESUMED, task, seq).put("data", new JsonObject()
+        .put("filename", machine.displayName(task))
+        .put("status", task.status())
+        .put("position", machine.position(task))
+        .put("progress", task.progress));
+  }
+
+  static final String TASK_PAUSED = "task_paused";
+  static final String TASK_RESUMED = "task_resumed";
+
+  private static JsonObject lifecycle(String type, TaskRecord task, long seq) {
+    return new JsonObject().put("type", type).put("task_id", task.id()).put("seq", seq);
   }
 
   /** The latest progress_update of every running task. */

@@ -43,6 +43,29 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
         .map(JsonArray::new);
   }
 
+  /**
+   * The files of a batch: each is checked alone, and one that is refused is listed in
+   * {@code skipped} (with the reason a client would get) instead of refusing the others; those
+   * accepted are queued all or nothing. Answers the queue's replies, in upload order, each with
+   * the file's {@code path} (its name as uploaded, folders included).
+   */
+  public Future<JsonArray> submitBatch(List<Upload> uploads, List<ZipBatch.Skipped> skipped) {
+    List<Future<TaskSpec>> specs = uploads.stream().map(u -> intake.accept(u.request(), u.file())).toList();
+    return Future.join(specs).transform(ignored -> {
+      List<Future<JsonObject>> queued = new ArrayList<>();
+      for (int i = 0; i < specs.size(); i++) {
+        String path = uploads.get(i).request().filename();
+        if (specs.get(i).succeeded()) {
+          queued.add(enqueue(specs.get(i).result()).map(reply -> reply.put("path", path)));
+        } else {
+          var error = ErrorCode.of(specs.get(i).cause());
+          skipped.add(new ZipBatch.Skipped(path, error.code() == ErrorCode.INTERNAL ? "could not be stored" : error.getMessage()));
+        }
+      }
+      return allOrUndo(queued, this::withdraw, "withdraw").map(JsonArray::new);
+    });
+  }
+
   private Future<JsonObject> enqueue(TaskSpec spec) {
     return vertx.eventBus().<JsonObject>request(Addresses.QUEUE_ENQUEUE, spec.toJson()).map(Message::body);
   }
@@ -86,19 +109,22 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
    * A document sent on the bus: a Buffer body with headers (the contract), or, for non-JVM clients
    * on the TCP bridge, a JSON body with the same fields and the document in {@code content} (text)
    * or {@code content_base64}. Accepted like an upload; the caller queues it. {@code admission}
-   * runs once the message itself is valid and throws to refuse it (a full queue).
+   * runs once the message itself is valid, with its headers, and throws to refuse it (a full queue,
+   * a priority the sender may not ask for).
    */
-  public Future<TaskSpec> fromBus(Message<Object> msg, long maxBytes, Path incomingDir, Runnable admission) {
+  public Future<TaskSpec> fromBus(Message<Object> msg, long maxBytes, Path incomingDir,
+      java.util.function.Consumer<MultiMap> admission) {
     return received(msg, maxBytes, incomingDir, admission).compose(upload -> intake.accept(upload.request(), upload.file()));
   }
 
   /** A document sent on the bus, as for {@link #fromBus}, measured for an estimate and deleted; nothing is queued. */
   public Future<TaskIntake.Measured> measureFromBus(Message<Object> msg, long maxBytes, Path incomingDir) {
-    return received(msg, maxBytes, incomingDir, () -> {}).compose(upload -> intake.measure(upload.request(), upload.file()));
+    return received(msg, maxBytes, incomingDir, headers -> {}).compose(upload -> intake.measure(upload.request(), upload.file()));
   }
 
   /** The bus message's document written to a temporary file, with the options sent along. */
-  private Future<Upload> received(Message<Object> msg, long maxBytes, Path incomingDir, Runnable admission) {
+  private Future<Upload> received(Message<Object> msg, long maxBytes, Path incomingDir,
+      java.util.function.Consumer<MultiMap> admission) {
     MultiMap headers = msg.headers();
     Buffer body;
     if (msg.body() instanceof JsonObject json) {
@@ -110,7 +136,8 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.error("content_base64 is not valid base64"));
       }
       headers = MultiMap.caseInsensitiveMultiMap();
-      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client", "output"}) {
+      for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client", "output",
+          "priority", "admin_key"}) {
         if (json.getValue(key) != null) {
           headers.add(key, String.valueOf(json.getValue(key)));
         }
@@ -127,14 +154,14 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.error("header 'filename' is required"));
     }
     try {
-      admission.run();
+      admission.accept(headers);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     TaskIntake.Request request = new TaskIntake.Request(filename, headers.get("source_lang"), headers.get("target_lang"),
         headers.get("engine"), Boolean.parseBoolean(headers.get("bilingual")),
         headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"),
-        headers.get("output"));
+        headers.get("output"), headers.get("priority"));
     Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
     return vertx.fileSystem().writeFile(temp.toString(), body).map(v -> new Upload(request, temp));
   }

@@ -54,13 +54,24 @@ public final class TaskIntake {
 
   /**
    * The options a client chose for an upload; {@code output} is the result's extension where a
-   * format offers more than one (pdf or docx for a PDF), null for the format's default.
+   * format offers more than one (pdf or docx for a PDF), null for the format's default;
+   * {@code priority} one of {@link TaskSpec#PRIORITIES} (null: normal).
    */
   public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
-      String output) {
+      String output, String priority) {
     public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {
-      this(filename, sourceLang, targetLang, engine, bilingual, client, null);
+      this(filename, sourceLang, targetLang, engine, bilingual, client, null, TaskSpec.NORMAL);
     }
+
+    public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
+        String output) {
+      this(filename, sourceLang, targetLang, engine, bilingual, client, output, TaskSpec.NORMAL);
+    }
+  }
+
+  /** Whether a file of this name has a format this service translates (by its extension). */
+  public boolean supports(String filename) {
+    return formats.supportedExtensions().contains(FormatRegistry.extension(filename));
   }
 
   /** Validates and stores {@code uploaded} (which this call moves or deletes). */
@@ -106,7 +117,7 @@ public final class TaskIntake {
       double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
       return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
           segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(),
-          dedup.characters());
+          dedup.characters(), TaskSpec.priority(request.priority()));
     }
   }
 

@@ -34,6 +34,12 @@ final class TaskRecord {
   long progressSavedAt;
   /** Its place in the {@link DispatchOrder} while queued. */
   Long orderKey;
+  /** Its dispatch priority ({@link TaskSpec#PRIORITIES}); the operator may change it. */
+  String priority;
+  /** Paused by its owner: neither queued nor running, its progress kept, until resumed. */
+  boolean paused;
+  /** The owner asked to pause it; its translator stops at the next batch boundary. */
+  boolean pauseRequested;
   /** The last progress message as published, for snapshots; opaque to the queue. */
   Object latestProgress;
 
@@ -42,6 +48,13 @@ final class TaskRecord {
     this.tokenHash = tokenHash;
     this.createdAt = createdAt;
     this.number = number;
+    this.priority = spec.priority() == null ? TaskSpec.NORMAL : spec.priority();
+  }
+
+  /** 0 for high, 1 normal, 2 low. */
+  int rank() {
+    int rank = TaskSpec.PRIORITIES.indexOf(priority);
+    return rank < 0 ? 1 : rank;
   }
 
   String id() {
@@ -50,10 +63,20 @@ final class TaskRecord {
 
   String status() {
     return switch (stage) {
-      case QUEUED -> "queued";
+      case QUEUED -> paused ? "paused" : "queued";
       case COMPLETED, FAILED, CANCELLED -> stage.wire();
       default -> "running";
     };
+  }
+
+  /** The status column a store keeps: a paused task is stored as queued, so every store keeps it unfinished. */
+  String storedStatus() {
+    return paused ? "queued" : status();
+  }
+
+  /** The stage column a store keeps: "paused" tells the restore a queued row is paused. */
+  String storedStage() {
+    return paused ? QueueMachine.PAUSED : stage.wire();
   }
 
   boolean finished() {

@@ -36,6 +36,8 @@ final class BatchPump {
   private final Promise<List<String>> done = Promise.promise();
   private int next;
   private int inFlight;
+  /** Set by {@link #drain}: no new batch is sent, and the run fails with this once none is in flight. */
+  private Throwable drainReason;
   private double lastCallSeconds;
 
   /**
@@ -67,6 +69,15 @@ final class BatchPump {
   }
 
   /**
+   * Stops at the next batch boundary: sends nothing more, lets the batches in flight finish (so
+   * their translations are kept, not paid for again), then fails the run with {@code reason}.
+   */
+  void drain(Throwable reason) {
+    drainReason = reason;
+    pump();
+  }
+
+  /**
    * How long the call of the batch being reported took (read within {@link Listener#translated}).
    * With {@link Engine#maxInFlight} calls kept outstanding, it gives the throughput by Little's law.
    */
@@ -80,6 +91,12 @@ final class BatchPump {
   }
 
   private void pump() {
+    if (drainReason != null) {
+      if (inFlight == 0) {
+        done.tryFail(drainReason);
+      }
+      return;
+    }
     if (next == batches.size() && inFlight == 0) {
       done.tryComplete(List.of(results));
       return;

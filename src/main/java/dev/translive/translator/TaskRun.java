@@ -46,6 +46,13 @@ final class TaskRun {
     }
   }
 
+  /** Signals that a run stopped at a batch boundary because its owner paused it; not an error. */
+  static final class Paused extends RuntimeException {
+    Paused() {
+      super("paused", null, false, false);
+    }
+  }
+
   /** The document as extracted, its unique segments and what is known of their translations. */
   private record Plan(DocumentFormat.Extraction extraction, Deduplication dedup, String[] known, List<Integer> todo) {}
 
@@ -58,6 +65,10 @@ final class TaskRun {
   private final Services services;
   private final EtaEstimator eta;
   private final Promise<Void> cancellation = Promise.promise();
+  /** Completes when the owner pauses the task; the pump then drains at the next batch boundary. */
+  private final Promise<Void> pausing = Promise.promise();
+  /** Every batch's write to the translation memory; a pause ends only once they are all done. */
+  private Future<?> remembered = Future.succeededFuture();
   private Stage stage = Stage.EXTRACTING;
   private double progress;
   private int completedSegments;
@@ -107,6 +118,10 @@ final class TaskRun {
   void cancel() {
     cancelled = true;
     cancellation.tryFail(new Cancelled());
+  }
+
+  void pause() {
+    pausing.tryComplete();
   }
 
   double translateSeconds() {
@@ -184,14 +199,19 @@ final class TaskRun {
             characters += sources.get(j).length();
           }
           // Remembered per batch, so a crash or retry never pays for these segments again.
-          services.memory().remember(key, spec.taskId(), learned).onFailure(err -> LOG.warn("Cannot remember translations: {}", err.getMessage()));
+          Future<?> write = services.memory().remember(key, spec.taskId(), learned)
+              .onFailure(err -> LOG.warn("Cannot remember translations: {}", err.getMessage()));
+          remembered = Future.join(remembered, write);
           translatedByEngine += batch.size();
           translatedCharacters += characters;
           eta.completed(characters, pump[0].lastCallSeconds(), parallel);
           progress(charactersDone(), "Translating segment " + completedSegments + "/" + spec.totalSegments());
         }, services.metrics());
     cancellation.future().onFailure(pump[0]::stop);
-    return pump[0].run().onComplete(ar -> translatingEndedAt = System.currentTimeMillis());
+    pausing.future().onSuccess(v -> pump[0].drain(new Paused()));
+    return pump[0].run().onComplete(ar -> translatingEndedAt = System.currentTimeMillis())
+        // A paused run ends once every finished batch is in the memory, so a crash right after never re-pays one.
+        .recover(err -> err instanceof Paused ? remembered.transform(ar -> Future.failedFuture(err)) : Future.failedFuture(err));
   }
 
   /**

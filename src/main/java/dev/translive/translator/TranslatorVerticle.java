@@ -86,6 +86,12 @@ public final class TranslatorVerticle extends VerticleBase {
         run.cancel();
       }
     });
+    vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_PAUSE, msg -> {
+      TaskRun run = runs.get(Internal.Pause.fromJson(msg.body()).taskId());
+      if (run != null) {
+        run.pause();
+      }
+    });
     vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat());
     return Future.succeededFuture();
   }
@@ -113,12 +119,14 @@ public final class TranslatorVerticle extends VerticleBase {
     publish(Messages.taskStarted(seq.next(), spec.taskId(), displayName, spec.totalSegments(), resumed));
     Future.<Void>future(promise -> run.execute().onComplete(promise))
         .map(v -> new Outcome(Stage.COMPLETED, "Translation completed", null))
-        .recover(err -> Future.succeededFuture(err instanceof TaskRun.Cancelled
+        .recover(err -> Future.succeededFuture(err instanceof TaskRun.Paused ? PAUSED : err instanceof TaskRun.Cancelled
             ? new Outcome(Stage.CANCELLED, "Cancelled", "cancelled by the user")
             : new Outcome(Stage.FAILED, "Translation failed: " + reason(err), reason(err))))
         .onSuccess(outcome -> {
           if (stopping || run.abandoned) {
             runs.remove(spec.taskId());
+          } else if (outcome == PAUSED) {
+            paused(run);
           } else {
             finish(run, outcome);
           }
@@ -126,6 +134,20 @@ public final class TranslatorVerticle extends VerticleBase {
   }
 
   private record Outcome(Stage stage, String message, String error) {}
+
+  /** Not an end: the owner paused the task and the queue owner takes it back. */
+  private static final Outcome PAUSED = new Outcome(null, "Paused", null);
+
+  /**
+   * Hands a paused task back to the queue owner. If that answer is lost, the task is missing from
+   * the heartbeats and the owner runs it again later, reusing the memory.
+   */
+  private void paused(TaskRun run) {
+    runs.remove(run.spec.taskId());
+    LOG.info("Task {} paused", run.spec.taskId());
+    vertx.eventBus().request(Addresses.QUEUE_PAUSED, new Internal.Paused(run.spec.taskId(), translatorId).toJson())
+        .onFailure(err -> LOG.warn("Queue owner did not take the pause of {}: {}", run.spec.taskId(), err.getMessage()));
+  }
 
   private void heartbeat() {
     vertx.eventBus().publish(Addresses.TRANSLATOR_HEARTBEAT,

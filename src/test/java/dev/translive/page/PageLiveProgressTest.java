@@ -219,7 +219,8 @@ class PageLiveProgressTest {
 
   @Test
   void ownTaskBeyondTheBroadcastHeadOfTheQueueStillShowsItsPosition(Vertx vertx) throws Exception {
-    TestServer server = startServer(vertx, dataDir, Map.of("queue.broadcastLimit", 2));
+    // First come, first served: under fair share (the default) the page's own single file would be next.
+    TestServer server = startServer(vertx, dataDir, Map.of("queue.broadcastLimit", 2, "queue.dispatch", "fifo"));
     try (Browser browser = Browser.desktop()) {
       for (int i = 1; i <= 4; i++) {
         server.submitText("other-" + i + ".txt", TestServer.sentences(200)).await(10, TimeUnit.SECONDS);

@@ -34,7 +34,7 @@ class QueueMachinePropertyTest {
   private static final int KEPT = 20;
   private static final List<String> TRANSLATORS = List.of("tr-a", "tr-b");
 
-  private enum Expected { QUEUED, RUNNING, FINISHED }
+  private enum Expected { QUEUED, RUNNING, PAUSED, FINISHED }
 
   private final AtomicLong clock = new AtomicLong(1_000_000);
   private final Map<String, Expected> model = new HashMap<>();
@@ -58,7 +58,10 @@ class QueueMachinePropertyTest {
     machine = newMachine();
     for (step = 0; step < STEPS; step++) {
       clock.addAndGet(random.nextInt(400));
-      switch (random.nextInt(12)) {
+      switch (random.nextInt(15)) {
+        case 12 -> pause();
+        case 13 -> resume();
+        case 14 -> operator();
         case 0, 1, 2 -> submit();
         case 3, 4 -> admit();
         case 5 -> progress();
@@ -104,7 +107,11 @@ class QueueMachinePropertyTest {
   }
 
   private void admit() {
-    for (TaskRecord task : machine.admit()) {
+    int free = CONCURRENCY - machine.running().size();
+    List<TaskRecord> expected = machine.queuePaused() ? List.of() : machine.queuedHead(Math.max(0, free));
+    List<TaskRecord> started = machine.admit();
+    assertEquals(expected, started, at("tasks start in the order positions and waits show"));
+    for (TaskRecord task : started) {
       assertEquals(Expected.QUEUED, model.get(task.id()), at(task.id() + " started while " + model.get(task.id())));
       model.put(task.id(), Expected.RUNNING);
       if (random.nextBoolean()) {
@@ -140,13 +147,13 @@ class QueueMachinePropertyTest {
   }
 
   private void cancel() {
-    String id = random.nextBoolean() ? any(Expected.QUEUED) : any(Expected.RUNNING);
+    String id = random.nextInt(3) == 0 ? any(Expected.PAUSED) : random.nextBoolean() ? any(Expected.QUEUED) : any(Expected.RUNNING);
     if (id == null) {
       return;
     }
-    QueueMachine.CancelEffect effect = machine.cancel(id, "token-" + id);
+    QueueMachine.CancelEffect effect = machine.cancel(id, "token-" + id, random.nextInt(4) == 0);
     if (effect == QueueMachine.CancelEffect.CANCELLED) {
-      assertEquals(Expected.QUEUED, model.get(id), at("only a queued task ends on cancel"));
+      assertTrue(model.get(id) == Expected.QUEUED || model.get(id) == Expected.PAUSED, at("only a waiting task ends on cancel"));
       model.put(id, Expected.FINISHED);
     } else if (random.nextBoolean()) {
       assertTrue(machine.cancelTimedOut(id), at("the grace period ends a running task"));
@@ -154,10 +161,75 @@ class QueueMachinePropertyTest {
     }
   }
 
+  /** The owner pauses a running task; its translator stops it (or its hand-off fails, and it waits paused). */
+  private void pause() {
+    String id = any(Expected.RUNNING);
+    if (id == null) {
+      String other = any(Expected.QUEUED);
+      if (other != null) {
+        assertConflict(() -> machine.pause(other, "token-" + other), "only a running task can be paused");
+      }
+      return;
+    }
+    machine.pause(id, "token-" + id);
+    TaskRecord task = machine.find(id);
+    if (random.nextBoolean()) {
+      assertNotNull(machine.pausedBy(id, task.translator), at("its translator's pause is taken"));
+    } else if (task.translator == null) {
+      assertTrue(machine.requeue(id));
+    } else {
+      return; // the translator has not stopped it yet
+    }
+    assertEquals("paused", task.status(), at(id + " paused"));
+    model.put(id, Expected.PAUSED);
+  }
+
+  private void resume() {
+    String id = any(Expected.PAUSED);
+    if (id == null) {
+      String other = any(Expected.QUEUED);
+      if (other != null) {
+        assertConflict(() -> machine.resume(other, "token-" + other), "only a paused task can be resumed");
+      }
+      return;
+    }
+    TaskRecord task = machine.resume(id, "token-" + id);
+    model.put(id, Expected.QUEUED);
+    assertTrue(machine.position(task) > 0, at(id + " resumed into the queue"));
+  }
+
+  /** The operator reprioritises a task or pauses (drains) and resumes the queue. */
+  private void operator() {
+    if (random.nextInt(3) == 0) {
+      machine.pauseQueue(!machine.queuePaused());
+      return;
+    }
+    String id = random.nextBoolean() ? any(Expected.QUEUED) : any(Expected.PAUSED);
+    if (id != null) {
+      String priority = pick(dev.translive.bus.TaskSpec.PRIORITIES);
+      machine.reprioritize(id, priority);
+      assertEquals(priority, machine.find(id).priority);
+    }
+  }
+
+  private void assertConflict(Runnable action, String why) {
+    try {
+      action.run();
+    } catch (TransliveException e) {
+      assertEquals(409, e.code().status(), at(why));
+      return;
+    }
+    throw new AssertionError(at(why));
+  }
+
   private void handOffFails() {
     String id = any(Expected.RUNNING);
     if (id != null && machine.find(id).translator == null) {
       assertTrue(machine.requeue(id));
+      if (machine.find(id).paused) {
+        model.put(id, Expected.PAUSED); // its owner had asked to pause it
+        return;
+      }
       model.put(id, Expected.QUEUED);
       assertEquals(1, machine.position(machine.find(id)), at("a task put back goes first"));
     }
@@ -180,7 +252,7 @@ class QueueMachinePropertyTest {
     for (TaskRecord task : machine.requeueLost()) {
       assertEquals(Expected.RUNNING, model.get(task.id()));
       assertTrue(task.resumed);
-      model.put(task.id(), Expected.QUEUED);
+      model.put(task.id(), task.paused ? Expected.PAUSED : Expected.QUEUED);
     }
     assertEquals(0, machine.running().size(), at("every silent task went back"));
   }
@@ -191,7 +263,7 @@ class QueueMachinePropertyTest {
     List<Store.StoredTask> unfinished = new ArrayList<>();
     for (TaskRecord t : machine.tasks()) {
       Store.StoredTask row = new Store.StoredTask(t.id(), t.number, HexFormat.of().formatHex(t.tokenHash), t.spec.toJson(),
-          t.status(), t.stage.wire(), t.progress, t.error, t.message, t.createdAt, t.startedAt, t.finishedAt);
+          t.storedStatus(), t.storedStage(), t.progress, t.error, t.message, t.createdAt, t.startedAt, t.finishedAt);
       (t.finished() ? finished : unfinished).add(row);
     }
     finished.sort(Comparator.comparing(Store.StoredTask::finishedAt));
@@ -200,6 +272,7 @@ class QueueMachinePropertyTest {
     machine.numberedUpTo(numbers.stream().mapToLong(Long::longValue).max().orElse(0));
     finished.forEach(row -> machine.restore(row, clustered));
     unfinished.forEach(row -> machine.restore(row, clustered));
+    machine.pauseQueue(false); // the operator's draining lasts until a restart
     if (!clustered) {
       model.replaceAll((id, e) -> e == Expected.RUNNING ? Expected.QUEUED : e);
     }
@@ -212,6 +285,14 @@ class QueueMachinePropertyTest {
     assertEquals(machine.queuedCount(), queued.size());
     for (int i = 0; i < queued.size(); i++) {
       assertEquals(i + 1, machine.position(queued.get(i)), at("positions are 1..n"));
+    }
+    QueueMachine.Ranges ranges = machine.queueNoRanges(QueueViews.MAX_QUEUE_NO_RANGES);
+    if (ranges.complete()) {
+      for (int i = 0; i < queued.size(); i++) {
+        long mine = queued.get(i).number;
+        long below = ranges.ranges().stream().mapToLong(r -> Math.max(0, Math.min(r[1], mine - 1) - r[0] + 1)).sum();
+        assertEquals(i, below, at("a client's place from the queue-number ranges is its real place"));
+      }
     }
     int finishedKnown = 0;
     for (Map.Entry<String, Expected> e : model.entrySet()) {
@@ -226,6 +307,11 @@ class QueueMachinePropertyTest {
           assertTrue(machine.isRunning(id), at(id + " should run"));
           assertEquals(0, machine.position(machine.find(id)));
         }
+        case PAUSED -> {
+          assertEquals("paused", machine.find(id).status(), at(id + " should be paused"));
+          assertEquals(0, machine.position(machine.find(id)), at("a paused task has no position"));
+          assertFalse(machine.isRunning(id));
+        }
         case FINISHED -> {
           if (known(id)) {
             assertTrue(machine.find(id).finished(), at(id + " should have ended"));
@@ -235,7 +321,7 @@ class QueueMachinePropertyTest {
       }
     }
     assertTrue(finishedKnown <= KEPT, at("finished tasks kept beyond the bound"));
-    long open = model.values().stream().filter(e -> e != Expected.FINISHED).count();
+    long open = model.values().stream().filter(e -> e == Expected.QUEUED || e == Expected.RUNNING).count();
     assertEquals(open, queued.size() + machine.running().size(), at("a task is in no place or in two"));
   }
 

@@ -241,6 +241,103 @@ class QueueMachineTest {
     assertEquals(1, machine.position(b1), "a task put back goes first");
   }
 
+  @Test
+  void aSecondSubmitterArrivingWhileTheFirstRunsStartsBeforeTheFirstOnesSecondFile() {
+    machine = new QueueMachine(new QueueMachine.Settings(1, 100, 3, false, 1.0, 0, 0, true), clock::get, engine -> null);
+    TaskRecord a1 = submitFor("a1", "alice");
+    assertEquals(List.of(a1), machine.admit());
+    TaskRecord a2 = submitFor("a2", "alice");
+    TaskRecord a3 = submitFor("a3", "alice");
+    TaskRecord b1 = submitFor("b1", "bob");
+    assertEquals(List.of(b1, a2, a3), machine.queuedHead(10), "alice already had a turn; bob has not");
+    machine.report(new Internal.Report("a1", Stage.COMPLETED, "done", null, null, 1, 1.0));
+    assertEquals(List.of(b1), machine.admit());
+    machine.report(new Internal.Report("b1", Stage.COMPLETED, "done", null, null, 1, 1.0));
+    TaskRecord b2 = submitFor("b2", "bob");
+    assertEquals(List.of(a2, b2, a3), machine.queuedHead(10), "coming back earns no credit for the time away");
+  }
+
+  @Test
+  void priorityOrdersGroupsFirstAndTheOperatorCanChangeIt() {
+    machine = new QueueMachine(new QueueMachine.Settings(1, 100, 3, false, 1.0, 0, 0, true), clock::get, engine -> null);
+    TaskRecord low = submitWith("l1", "alice", "low");
+    TaskRecord normal = submitWith("n1", "bob", "normal");
+    TaskRecord high = submitWith("h1", "carol", "high");
+    assertEquals(List.of(high, normal, low), machine.queuedHead(10));
+    machine.reprioritize("l1", "high");
+    assertEquals(List.of(high, low, normal), machine.queuedHead(10), "a new priority moves it, behind the earlier high task");
+    assertEquals(3, machine.position(normal));
+    assertFalse(machine.queueNoRanges(64).complete());
+  }
+
+  @Test
+  void fifoAlsoHonoursPriorityAndThenStopsSendingQueueNumbers() {
+    TaskRecord first = submitWith("a", "x", "normal");
+    TaskRecord urgent = submitWith("b", "x", "high");
+    assertEquals(List.of(urgent, first), machine.queuedHead(10));
+    assertFalse(machine.queueNoRanges(64).complete(), "numbers no longer give the order");
+  }
+
+  @Test
+  void pauseStopsARunningTaskWhichResumesAtItsOldPlace() {
+    TaskRecord a = submitStored("a", 10);
+    TaskRecord b = submitStored("b", 10);
+    TaskRecord c = submitStored("c", 10);
+    assertEquals(List.of(a), machine.admit());
+    machine.handedTo("a", "tr-1");
+    machine.progress(new Internal.ProgressSeen("a", Stage.TRANSLATING, 0.4, 4, 10, 0, 6.0), "m");
+    assertThrows(TransliveException.class, () -> machine.pause("b", "token-b"), "only a running task pauses");
+    assertThrows(TransliveException.class, () -> machine.pause("a", "wrong"));
+    assertTrue(machine.pause("a", "token-a"));
+    assertFalse(machine.pause("a", "token-a"), "already asked");
+    assertEquals(null, machine.pausedBy("a", "tr-other"), "only its translator stops it");
+    assertEquals(a, machine.pausedBy("a", "tr-1"));
+    assertEquals("paused", a.status());
+    assertEquals(0.4, a.progress, "its progress stays");
+    assertEquals(0, machine.position(a));
+    assertEquals(List.of(b), machine.admit(), "its slot goes to the next task");
+    TransliveException notPaused = assertThrows(TransliveException.class, () -> machine.resume("c", "token-c"));
+    assertEquals(ErrorCode.CONFLICT, notPaused.code());
+    machine.resume("a", "token-a");
+    assertEquals(List.of(a, c), machine.queuedHead(10), "back ahead of the task that came after it");
+    assertEquals("queued", a.status());
+  }
+
+  @Test
+  void aPausedTaskStaysPausedAcrossARestartAndCanBeCancelled() {
+    TaskRecord a = submitStored("a", 10);
+    machine.admit();
+    machine.pause("a", "token-a");
+    machine.pausedBy("a", null);
+    Store.StoredTask stored = new Store.StoredTask("a", a.number, HexFormat.of().formatHex(a.tokenHash), a.spec.toJson(),
+        a.storedStatus(), a.storedStage(), 0.5, null, null, a.createdAt, a.startedAt, null);
+    assertEquals("queued", stored.status(), "stores keep it among the unfinished");
+    machine = machine(1, 10);
+    TaskRecord restored = machine.restore(stored, false);
+    assertEquals("paused", restored.status());
+    assertEquals(List.of(), machine.admit(), "a paused task does not start by itself");
+    assertEquals(QueueMachine.CancelEffect.CANCELLED, machine.cancel("a", "token-a"));
+  }
+
+  @Test
+  void aDrainedQueueStartsNothingUntilResumed() {
+    TaskRecord a = submitStored("a", 10);
+    machine.pauseQueue(true);
+    assertEquals(List.of(), machine.admit());
+    assertEquals(1, machine.position(a));
+    machine.pauseQueue(false);
+    assertEquals(List.of(a), machine.admit());
+  }
+
+  private TaskRecord submitWith(String id, String client, String priority) {
+    TaskSpec base = spec(id, 2, client);
+    TaskSpec spec = new TaskSpec(base.taskId(), base.filename(), base.storedPath(), base.format(), base.sourceLang(),
+        base.targetLang(), base.engine(), false, 2, base.resultPath(), base.resultFilename(), 0.5, client, priority);
+    TaskRecord task = machine.submit(spec, "token-" + id);
+    machine.stored(id);
+    return task;
+  }
+
   private TaskRecord submitFor(String id, String client) {
     TaskRecord task = machine.submit(spec(id, 2, client), "token-" + id);
     machine.stored(id);

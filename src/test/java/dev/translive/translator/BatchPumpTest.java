@@ -64,6 +64,23 @@ class BatchPumpTest {
   }
 
   @Test
+  void aDrainedRunKeepsTheBatchesInFlightSendsNoMoreAndThenEnds() {
+    HeldEngine engine = new HeldEngine();
+    List<List<Integer>> told = new ArrayList<>();
+    BatchPump pump = new BatchPump(engine.engine, List.of("a", "b", "c", "d", "e", "f", "g", "h"), new String[8],
+        List.of(0, 1, 2, 3, 4, 5, 6, 7), (batch, sources, translated) -> told.add(batch), metrics);
+    Future<List<String>> all = pump.run();
+    pump.drain(new TaskRun.Paused());
+    assertTrue(!all.isComplete(), "it waits for the two batches in flight");
+    engine.answer(0);
+    assertEquals(2, engine.calls.size(), "no batch after the pause");
+    assertTrue(!all.isComplete());
+    engine.answer(1);
+    assertTrue(all.cause() instanceof TaskRun.Paused);
+    assertEquals(List.of(List.of(0, 1), List.of(2, 3)), told, "the batches in flight were kept, not paid for again later");
+  }
+
+  @Test
   void aStoppedRunAbandonsTheBatchesInFlight() {
     HeldEngine engine = new HeldEngine();
     List<List<Integer>> told = new ArrayList<>();
