@@ -183,7 +183,7 @@ class LiveProgressTest {
 
     // A freed slot admits a new socket.
     a.close().await(5, TimeUnit.SECONDS);
-    Thread.sleep(200);
+    Eventually.holds(() -> server.app.bridges().backlog().getInteger("sockets") == 1);
     BridgeClient c = BridgeClient.watching(vertx, server.port).await(5, TimeUnit.SECONDS);
     c.await(BridgeClient.ofType("queue_update")).await(5, TimeUnit.SECONDS);
     b.close();

@@ -77,7 +77,8 @@ class TranslationMemoryTest {
         .await(20, TimeUnit.SECONDS);
     JsonObject task = server.submitText("many.txt", TestServer.sentences(120)).await(5, TimeUnit.SECONDS);
     assertEquals("completed", server.awaitFinished(task.getString("task_id")).await(20, TimeUnit.SECONDS).getString("status"));
-    Thread.sleep(200);
+    // The last batch's entries are written after the task's end is published.
+    dev.translive.support.Eventually.holds(() -> server.app.store().memorySize().toCompletionStage().toCompletableFuture().join() >= 40);
     long size = server.app.store().memorySize().await(5, TimeUnit.SECONDS);
     assertTrue(size <= 50, "memory holds " + size + " entries, bound 50");
     assertTrue(size >= 40, "eviction keeps most of the bound, not nothing: " + size);
