@@ -81,7 +81,7 @@ public final class Translive {
     Future<Void> chain = vertx.fileSystem().mkdirs(config.dataDir().resolve("incoming").toString());
     if (config.hasRole("translator")) {
       // Translators first, so tasks recovered by the queue owner find one at once.
-      chain = chain.compose(v -> record(vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, files, seq, metrics))));
+      chain = chain.compose(v -> record(vertx.deployVerticle(new TranslatorVerticle(engines, formats, store, files, seq, metrics, config.memoryShared()))));
     }
     if (config.hasRole("queue")) {
       // A new epoch per take-over: an earlier owner still running somewhere gets its writes refused.

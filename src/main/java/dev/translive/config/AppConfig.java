@@ -197,6 +197,11 @@ public final class AppConfig {
     return section("memory").getLong("maxEntries", 200_000L);
   }
 
+  /** {@code memory.scope}: "submitter" (default: each submitter reads only what it translated) or "shared". */
+  public boolean memoryShared() {
+    return "shared".equals(section("memory").getString("scope", "submitter"));
+  }
+
   /** Bounds of the translation memory: entries and bytes. */
   public dev.translive.store.MemoryBound memoryBound() {
     return new dev.translive.store.MemoryBound(memoryMaxEntries(), section("memory").getLong("maxBytes", 268_435_456L));

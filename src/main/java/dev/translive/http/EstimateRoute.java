@@ -30,18 +30,18 @@ final class EstimateRoute {
    * @param fail how the edge answers a failure
    */
   static void install(Router router, Vertx vertx, AppConfig config, io.vertx.core.Handler<RoutingContext> admit,
-      java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
+      java.util.function.Function<RoutingContext, String> submitter, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
     router.post("/api/estimate").handler(admit);
     router.post("/api/estimate").handler(BodyHandler.create()
         .setUploadsDirectory(config.dataDir().resolve("incoming").toString())
         .setBodyLimit(config.upload().maxBytes())
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true));
-    router.post("/api/estimate").handler(ctx -> estimate(ctx, vertx, config, fail));
+    router.post("/api/estimate").handler(ctx -> estimate(ctx, vertx, config, submitter, fail));
   }
 
   private static void estimate(RoutingContext ctx, Vertx vertx, AppConfig config,
-      java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
+      java.util.function.Function<RoutingContext, String> submitter, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
     List<FileUpload> uploads = ctx.fileUploads();
     if (uploads.isEmpty()) {
       fail.accept(ctx, ErrorCode.BAD_REQUEST.error("send the document as a multipart/form-data part named 'file'"));
@@ -51,7 +51,7 @@ final class EstimateRoute {
       fail.accept(ctx, ErrorCode.BAD_REQUEST.error(uploads.size() + " files at once; the limit is " + config.upload().maxFiles()));
       return;
     }
-    estimates(ctx, vertx).onSuccess(estimates -> {
+    estimates(ctx, vertx, submitter.apply(ctx)).onSuccess(estimates -> {
       if (!ctx.response().ended()) {
         ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
             .end(new JsonObject().put("estimates", estimates).toBuffer());
@@ -64,7 +64,8 @@ final class EstimateRoute {
    * submit: refuses (400, with the estimates) an upload any of whose files would cost more.
    * Files on an engine with no price have no cost and pass.
    */
-  static io.vertx.core.Handler<RoutingContext> maxCostGuard(Vertx vertx, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
+  static io.vertx.core.Handler<RoutingContext> maxCostGuard(Vertx vertx, java.util.function.Function<RoutingContext, String> submitter,
+      java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
     return ctx -> {
       Double limit;
       try {
@@ -77,7 +78,7 @@ final class EstimateRoute {
         ctx.next();
         return;
       }
-      estimates(ctx, vertx).onSuccess(estimates -> {
+      estimates(ctx, vertx, submitter.apply(ctx)).onSuccess(estimates -> {
         String over = overMaxCost(estimates, limit);
         if (over == null) {
           ctx.next();
@@ -101,12 +102,13 @@ final class EstimateRoute {
     return null;
   }
 
-  /** Each upload's estimate, in order, from the queue owner. */
-  private static Future<JsonArray> estimates(RoutingContext ctx, Vertx vertx) {
+  /** Each upload's estimate, as {@code submitter} would be charged: its own translation memory. */
+  private static Future<JsonArray> estimates(RoutingContext ctx, Vertx vertx, String submitter) {
     var form = ctx.request().formAttributes();
     List<Future<JsonObject>> each = ctx.fileUploads().stream().map(upload -> vertx.fileSystem().readFile(upload.uploadedFileName())
         .compose(content -> {
-          DeliveryOptions headers = new DeliveryOptions().setSendTimeout(ESTIMATE_TIMEOUT_MS).addHeader("filename", upload.fileName());
+          DeliveryOptions headers = new DeliveryOptions().setSendTimeout(ESTIMATE_TIMEOUT_MS).addHeader("filename", upload.fileName())
+              .addHeader("client", submitter);
           for (String field : new String[] {"source_lang", "target_lang", "engine", "bilingual"}) {
             if (form.get(field) != null) {
               headers.addHeader(field, form.get(field));

@@ -122,9 +122,9 @@ public final class HttpVerticle extends VerticleBase {
         .setBodyLimit(config.upload().maxBytes())
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true));
-    router.post("/api/tasks").handler(EstimateRoute.maxCostGuard(vertx, HttpVerticle::fail));
+    router.post("/api/tasks").handler(EstimateRoute.maxCostGuard(vertx, this::submitter, HttpVerticle::fail));
     router.post("/api/tasks").handler(this::submit);
-    EstimateRoute.install(router, vertx, config, this::admitUpload, HttpVerticle::fail);
+    EstimateRoute.install(router, vertx, config, this::admitUpload, this::submitter, HttpVerticle::fail);
     router.get("/api/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET,
         taskRef(ctx).put("token", ctx.request().getHeader(TOKEN_HEADER))));
     router.delete("/api/tasks/:id").handler(ctx -> {
@@ -396,6 +396,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** Who submits, for fair share: the browser id the page sends, else the client address. */
+  /** Who submits this request, for fair share and for whose translation memory it reads. */
+  private String submitter(RoutingContext ctx) {
+    return submitter(ctx, clientAddress(ctx));
+  }
+
   private String submitter(RoutingContext ctx, String address) {
     String id = ctx.request().getHeader(CLIENT_ID_HEADER);
     return id != null && CLIENT_ID.matcher(id).matches() ? "client:" + id : address;

@@ -33,8 +33,9 @@ public final class Estimates {
 
   Future<JsonObject> estimate(Message<Object> msg) {
     return submission.measureFromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"))
-        .compose(measured -> memory.recall(new Store.TranslationKey(measured.engine().id(), measured.engine().model(),
-            measured.spec().sourceLang(), measured.spec().targetLang()), measured.unique())
+        .compose(measured -> memory.recall(Store.TranslationKey.of(measured.engine().id(), measured.engine().model(),
+            measured.spec().sourceLang(), measured.spec().targetLang(), measured.spec().client(), config.memoryShared()),
+            measured.unique())
             .map(known -> estimate(measured, known)));
   }
 

@@ -126,14 +126,29 @@ public interface Store {
 
   Future<Void> close();
 
-  /** What a remembered translation depends on, besides the segment itself. */
-  record TranslationKey(String engine, String model, String sourceLang, String targetLang) {
+  /**
+   * What a remembered translation depends on, besides the segment itself. {@code scope} is whose
+   * memory it is: the submitter's (the default), so nobody learns from what is remembered which
+   * sentences someone else translated; or "" when the memory is shared ({@code memory.scope}).
+   */
+  record TranslationKey(String engine, String model, String sourceLang, String targetLang, String scope) {
 
-    /** The memory's primary key for {@code segment}: a hash of engine, model, languages and the segment. */
+    /** The key a task of {@code submitter} reads and writes; bus submitters are named as at the edge. */
+    public static TranslationKey of(String engine, String model, String sourceLang, String targetLang, String submitter,
+        boolean shared) {
+      String who = submitter == null ? "" : submitter;
+      // An estimate asked through the bus for an HTTP client carries the edge's name of it.
+      if (who.startsWith(dev.translive.bus.TaskSpec.UNNAMED_SERVICE + ":")) {
+        who = who.substring(dev.translive.bus.TaskSpec.UNNAMED_SERVICE.length() + 1);
+      }
+      return new TranslationKey(engine, model, sourceLang, targetLang, shared ? "" : who);
+    }
+
+    /** The memory's primary key for {@code segment}: a hash of engine, model, languages, scope and the segment. */
     public String hash(String segment) {
       try {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        for (String part : List.of(engine, model, sourceLang, targetLang, segment)) {
+        for (String part : List.of(engine, model, sourceLang, targetLang, scope, segment)) {
           digest.update(part.getBytes(StandardCharsets.UTF_8));
           digest.update((byte) 0);
         }

@@ -37,7 +37,7 @@ final class TaskRun {
 
   /** What every run uses. */
   record Services(Vertx vertx, FormatRegistry formats, EngineRegistry engines, Store memory, TaskFiles files,
-      ServiceMetrics metrics, SeqClock seq) {}
+      ServiceMetrics metrics, SeqClock seq, boolean sharedMemory) {}
 
   /** Signals that a run was cancelled; not an error. */
   static final class Cancelled extends RuntimeException {
@@ -134,7 +134,8 @@ final class TaskRun {
     stage(Stage.EXTRACTING, 0.0, "Reading " + spec.format() + " document");
     DocumentFormat format = services.formats().forFilename(spec.filename());
     TranslationEngine engine = services.engines().get(spec.engine());
-    Store.TranslationKey key = new Store.TranslationKey(engine.id(), engine.model(), spec.sourceLang(), spec.targetLang());
+    Store.TranslationKey key = Store.TranslationKey.of(engine.id(), engine.model(), spec.sourceLang(), spec.targetLang(),
+        spec.client(), services.sharedMemory());
     return guarded(services.files().upload(spec))
         .compose(upload -> guarded(services.vertx().executeBlocking(() -> format.extract(upload, extracting()), false)))
         .compose(extraction -> recall(key, extraction))

@@ -36,6 +36,8 @@ public final class TranslatorVerticle extends VerticleBase {
   private static final int REPORT_ATTEMPTS = 120;
 
   private final EngineRegistry engines;
+  /** memory.scope is "shared": remembered translations serve every submitter. */
+  private final boolean sharedMemory;
   private final FormatRegistry formats;
   private final SeqClock seq;
   private final Store memory;
@@ -50,7 +52,9 @@ public final class TranslatorVerticle extends VerticleBase {
 
   /** @param memory where translations are remembered, so a repeated or resumed task pays only for new segments */
   public TranslatorVerticle(EngineRegistry engines, FormatRegistry formats, Store memory, TaskFiles files,
-      SeqClock seq, ServiceMetrics metrics) {
+      SeqClock seq, ServiceMetrics metrics,
+      boolean sharedMemory) {
+    this.sharedMemory = sharedMemory;
     this.files = files;
     this.metrics = metrics;
     this.engines = engines;
@@ -61,7 +65,7 @@ public final class TranslatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    services = new TaskRun.Services(vertx, formats, engines, memory, files, metrics, seq);
+    services = new TaskRun.Services(vertx, formats, engines, memory, files, metrics, seq, sharedMemory);
     vertx.eventBus().<JsonObject>consumer(Addresses.TRANSLATOR_RUN, msg -> {
       Internal.Run run = Internal.Run.fromJson(msg.body());
       msg.reply(new Internal.RunAccepted(translatorId).toJson());

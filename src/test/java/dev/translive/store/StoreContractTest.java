@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 abstract class StoreContractTest {
   static final long MEMORY_BOUND = 10;
-  static final TranslationKey KEY = new TranslationKey("demo", "m1", "en", "es");
+  static final TranslationKey KEY = new TranslationKey("demo", "m1", "en", "es", "");
 
   Vertx vertx;
   Store store;
@@ -216,7 +216,7 @@ abstract class StoreContractTest {
   void memoryRecallsWhatWasRememberedForTheSameKeyOnly() {
     await(store.remember(KEY, Map.of("Hello.", "Hola.", "Bye.", "Adiós.")));
     assertEquals(Map.of("Hello.", "Hola."), await(store.recall(KEY, List.of("Hello.", "Unknown."))));
-    assertEquals(Map.of(), await(store.recall(new TranslationKey("demo", "m2", "en", "es"), List.of("Hello."))));
+    assertEquals(Map.of(), await(store.recall(new TranslationKey("demo", "m2", "en", "es", ""), List.of("Hello."))));
     assertEquals(Map.of(), await(store.recall(KEY, List.of())));
 
     await(store.remember(KEY, Map.of("Hello.", "¡Hola!")));

@@ -75,9 +75,11 @@ class EstimateTest {
       System.out.printf("EstimateTest: estimated %.1f s, the real run took %.1f s%n", said, real);
       assertTrue(Math.abs(said - real) <= 0.25 * real, "estimated " + said + " s, the real run took " + real + " s");
 
-      // Once translated, the same document is remembered: nothing left to pay or wait for.
-      JsonObject again = busEstimate(vertx, "even.txt", even);
+      // Once translated, the same document is remembered for its submitter: nothing left to pay or wait for.
+      JsonObject again = estimate(server, "even.txt", even, Map.of());
       assertEquals(80, again.getInteger("cached_segments"));
+      assertEquals(0, busEstimate(vertx, "even.txt", even).getInteger("cached_segments"),
+          "a service on the bus is another submitter: the browser's memory is not its to read");
       assertEquals(0.0, again.getDouble("duration_seconds"), 0.01);
       assertEquals(0.0, again.getJsonObject("cost").getDouble("amount"), 0.0);
 

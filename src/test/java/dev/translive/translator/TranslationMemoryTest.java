@@ -69,6 +69,74 @@ class TranslationMemoryTest {
     fake.close();
   }
 
+  /**
+   * The attack of the hostile-input review: guessing a sentence and reading how many segments the
+   * memory held. Another submitter's upload and estimate learn nothing; its own do reuse.
+   */
+  @Test
+  void anotherSubmitterLearnsNothingFromTheMemoryAndItsOwnerReusesIt(Vertx vertx) throws Exception {
+    FakeOpenAi fake = FakeOpenAi.start(vertx, 5, 8).await(5, TimeUnit.SECONDS);
+    TestServer server = TestServer.start(vertx, dataDir, Map.of("engine", "openai",
+        "engines.openai", new JsonObject().put("baseUrl", fake.baseUrl()).put("model", "fake-1").put("batchSize", 4)))
+        .await(20, TimeUnit.SECONDS);
+    BridgeClient watcher = BridgeClient.watching(vertx, server.port).await(5, TimeUnit.SECONDS);
+    String secret = "The price is 42 million dollars.\n";
+
+    String victim = submitAs(server, "victim-browser-1", secret);
+    server.awaitFinished(victim).await(20, TimeUnit.SECONDS);
+    assertEquals(1, fake.segments.size());
+
+    assertEquals(0, estimateAs(server, "attacker-browser", secret).getInteger("cached_segments"),
+        "an estimate does not tell another submitter what is remembered");
+    String guess = submitAs(server, "attacker-browser", secret);
+    server.awaitFinished(guess).await(20, TimeUnit.SECONDS);
+    JsonObject seen = watcher.await(f -> "task_completed".equals(f.type()) && guess.equals(f.body().getString("task_id")))
+        .compose(done -> io.vertx.core.Future.succeededFuture(watcher.ofTask(guess).stream()
+            .filter(f -> "progress_update".equals(f.type())).reduce((a, b) -> b).orElseThrow()))
+        .await(5, TimeUnit.SECONDS).body().getJsonObject("data");
+    assertEquals(0, seen.getInteger("cached_segments"), "the broadcast tells nobody what another submitter translated");
+    assertEquals(2, fake.segments.size(), "the other submitter paid for its own translation");
+
+    assertEquals(1, estimateAs(server, "victim-browser-1", secret).getInteger("cached_segments"), "the owner's estimate knows");
+    String again = submitAs(server, "victim-browser-1", secret);
+    server.awaitFinished(again).await(20, TimeUnit.SECONDS);
+    assertEquals(2, fake.segments.size(), "the owner's resubmission is free");
+    server.stop().await(10, TimeUnit.SECONDS);
+    fake.close();
+  }
+
+  @Test
+  void aSharedMemoryServesEverySubmitter(Vertx vertx) throws Exception {
+    FakeOpenAi fake = FakeOpenAi.start(vertx, 5, 8).await(5, TimeUnit.SECONDS);
+    TestServer server = TestServer.start(vertx, dataDir, Map.of("engine", "openai", "memory.scope", "shared",
+        "engines.openai", new JsonObject().put("baseUrl", fake.baseUrl()).put("model", "fake-1").put("batchSize", 4)))
+        .await(20, TimeUnit.SECONDS);
+    server.awaitFinished(submitAs(server, "first-browser-1", "Shared words.\n")).await(20, TimeUnit.SECONDS);
+    assertEquals(1, estimateAs(server, "second-browser", "Shared words.\n").getInteger("cached_segments"));
+    server.awaitFinished(submitAs(server, "second-browser", "Shared words.\n")).await(20, TimeUnit.SECONDS);
+    assertEquals(1, fake.segments.size(), "one translation served both");
+    server.stop().await(10, TimeUnit.SECONDS);
+    fake.close();
+  }
+
+  private static String submitAs(TestServer server, String clientId, String text) throws Exception {
+    var form = io.vertx.ext.web.multipart.MultipartForm.create()
+        .binaryFileUpload("file", "doc.txt", io.vertx.core.buffer.Buffer.buffer(text), "text/plain");
+    var reply = server.http.post("/api/tasks").putHeader("X-Client-Id", clientId).sendMultipartForm(form)
+        .await(10, TimeUnit.SECONDS);
+    assertEquals(202, reply.statusCode(), reply.bodyAsString());
+    return reply.bodyAsJsonObject().getJsonArray("tasks").getJsonObject(0).getString("task_id");
+  }
+
+  private static JsonObject estimateAs(TestServer server, String clientId, String text) throws Exception {
+    var form = io.vertx.ext.web.multipart.MultipartForm.create()
+        .binaryFileUpload("file", "doc.txt", io.vertx.core.buffer.Buffer.buffer(text), "text/plain");
+    var reply = server.http.post("/api/estimate").putHeader("X-Client-Id", clientId).sendMultipartForm(form)
+        .await(10, TimeUnit.SECONDS);
+    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+    return reply.bodyAsJsonObject().getJsonArray("estimates").getJsonObject(0);
+  }
+
   @Test
   void theMemoryIsBoundedWithLeastRecentlyUsedEviction(Vertx vertx) throws Exception {
     FakeOpenAi fake = FakeOpenAi.start(vertx, 1, 8).await(5, TimeUnit.SECONDS);
