@@ -3,9 +3,7 @@ package dev.translive.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.translive.config.ConfigLoader;
 import dev.translive.hostile.RawClient.Part;
 import dev.translive.hostile.RawClient.Response;
 import dev.translive.support.Eventually;
@@ -91,7 +89,6 @@ class HostileInputIT {
 
   @Test
   void aTinyPdfDeclaringAHundredMillionPagesIsRefused() throws Exception {
-    assumeFormatBounds();
     byte[] pdf = Payloads.pdfDeclaringPages(100_000_000L);
     assertTrue(pdf.length < 1024, "the payload is " + pdf.length + " bytes");
     // Three at once took the origin down with "Java heap space".
@@ -100,7 +97,6 @@ class HostileInputIT {
 
   @Test
   void fourDocxOfAMillionAndAHalfParagraphsAtOnceAreRefused() throws Exception {
-    assumeFormatBounds();
     uploadsAreRefusedWhileOthersAreUnharmed("127.0.0.12", 4, "big.docx", Payloads.docxWithParagraphs(375_000));
   }
 
@@ -108,7 +104,6 @@ class HostileInputIT {
 
   @Test
   void aTextOfMillionsOfSegmentsIsRefusedInsteadOfHoldingTheSlot() throws Exception {
-    assumeFormatBounds();
     uploadsAreRefusedWhileOthersAreUnharmed("127.0.0.13", 1, "long.txt", Payloads.textWithSegments(2_400_000));
   }
 
@@ -379,11 +374,5 @@ class HostileInputIT {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  /** The per-format cost bounds (upload.maxSegments and friends) come with the formats' own branch. */
-  private static void assumeFormatBounds() {
-    assumeTrue(ConfigLoader.defaults().getJsonObject("upload").containsKey("maxSegments"),
-        "needs the per-format cost bounds (upload.maxSegments, upload.maxCharacters, upload.maxPages)");
   }
 }
