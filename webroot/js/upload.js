@@ -5,7 +5,7 @@
  */
 import { $, el } from './dom.js';
 import { getJson, errorMessage } from './api.js';
-import { t, hasText, fileCount, formatMegabytes, languageName } from './i18n.js';
+import { t, hasText, fileCount, formatMegabytes, languageName, formatNumber, formatDuration, formatWait } from './i18n.js';
 import { readJson, readStorage, writeStorage } from './storage.js';
 import { addMyTasks, isStale } from './store.js';
 
@@ -20,6 +20,11 @@ let loadFailed = false;
 let statusTimer = null;
 /** {kind: 'sending'|'queued'|'refused', ...}: kept as data so a language switch re-renders it. */
 let status = null;
+/**
+ * The files picked but not yet queued, and what the server estimates for them:
+ * {files, settings, refused, estimates: null (asking) | [..], error}. Null when nothing is picked.
+ */
+let selection = null;
 
 function extensionOf(name) {
   const dot = name.lastIndexOf('.');
@@ -64,11 +69,8 @@ function refusalReason(refusal) {
 }
 
 async function uploadOne(file, settings) {
-  const form = new FormData();
-  form.append('file', file, file.name);
-  for (const [name, value] of Object.entries(settings)) if (value) form.append(name, value);
   try {
-    const result = await getJson('/api/tasks', { method: 'POST', body: form, headers: { Accept: 'application/json', 'X-Client-Id': clientId() } });
+    const result = await getJson('/api/tasks', { method: 'POST', body: formFor(file, settings), headers: { Accept: 'application/json', 'X-Client-Id': clientId() } });
     if (result.status === 202 && result.body && Array.isArray(result.body.tasks)) return { tasks: result.body.tasks };
     return { refused: { name: file.name, reason: errorMessage(result), code: result.body && result.body.error } };
   } catch (err) {
@@ -76,23 +78,135 @@ async function uploadOne(file, settings) {
   }
 }
 
-export async function upload(fileList) {
-  const files = Array.from(fileList || []);
-  if (files.length === 0 || isStale()) return;
-  const refused = files.filter((f) => !ACCEPTED_EXTENSIONS.includes(extensionOf(f.name)))
-    .map((f) => ({ name: f.name, reasonKey: 'upload.unsupported' }));
-  const good = files.filter((f) => ACCEPTED_EXTENSIONS.includes(extensionOf(f.name)));
-  savePrefs();
-  const settings = {
+function currentSettings() {
+  return {
     engine: $('engine-select').value,
     source_lang: $('source-select').value,
     target_lang: $('target-select').value,
     bilingual: String($('bilingual').checked),
   };
-  setStatus({ kind: 'sending', count: good.length, bytes: good.reduce((sum, f) => sum + f.size, 0), refused });
+}
+
+function formFor(file, settings) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  for (const [name, value] of Object.entries(settings)) if (value) form.append(name, value);
+  return form;
+}
+
+/**
+ * Files picked or dropped: nothing is queued yet. The server estimates each (POST /api/estimate,
+ * the same multipart as an upload) and the page shows segments, characters, duration, start and
+ * cost, with "Translate" to queue them and "Choose other files" to drop the selection.
+ */
+export async function pick(fileList) {
+  const files = Array.from(fileList || []);
+  $('file-input').value = '';
+  if (files.length === 0 || isStale()) return;
+  const refused = files.filter((f) => !ACCEPTED_EXTENSIONS.includes(extensionOf(f.name)))
+    .map((f) => ({ name: f.name, reasonKey: 'upload.unsupported' }));
+  const good = files.filter((f) => ACCEPTED_EXTENSIONS.includes(extensionOf(f.name)));
+  savePrefs();
+  setStatus(null);
+  const settings = currentSettings();
+  const mine = { files: good, settings, refused, estimates: null };
+  selection = good.length ? mine : null;
+  if (!selection) {
+    setStatus({ kind: 'queued', queued: 0, refused });
+    return;
+  }
+  renderSelection();
+  const estimates = [];
+  for (const file of good) {
+    let one;
+    try {
+      const result = await getJson('/api/estimate', { method: 'POST', body: formFor(file, settings), headers: { Accept: 'application/json', 'X-Client-Id': clientId() } });
+      if (result.ok && result.body && Array.isArray(result.body.estimates) && result.body.estimates.length) {
+        one = Object.assign({ file }, result.body.estimates[0]);
+      } else {
+        one = { file, filename: file.name, refused: { name: file.name, reason: errorMessage(result), code: result.body && result.body.error } };
+      }
+    } catch (err) {
+      one = { file, filename: file.name, refused: { name: file.name, reasonKey: 'upload.network' } };
+    }
+    estimates.push(one);
+  }
+  if (selection !== mine) return; // dropped or replaced meanwhile
+  mine.estimates = estimates;
+  renderSelection();
+}
+
+/** Queues the picked files that the estimate did not refuse, one request each, in the chosen order. */
+async function translateSelection() {
+  if (!selection || !selection.estimates || isStale()) return;
+  const { estimates, settings } = selection;
+  const refused = selection.refused.concat(estimates.filter((e) => e.refused).map((e) => e.refused));
+  const good = estimates.filter((e) => !e.refused).map((e) => e.file);
+  selection = null;
+  renderSelection();
+  await upload(good, settings, refused);
+}
+
+function dropSelection() {
+  selection = null;
+  renderSelection();
+  $('drop-zone').focus();
+}
+
+function formatCost(cost) {
+  if (!cost || cost.amount == null) return t('estimate.free');
+  try {
+    return new Intl.NumberFormat(document.documentElement.lang || 'en', { style: 'currency', currency: cost.currency || 'USD', maximumFractionDigits: 4 }).format(cost.amount);
+  } catch (err) {
+    return cost.amount + ' ' + (cost.currency || '');
+  }
+}
+
+function renderSelection() {
+  const box = $('estimate');
+  box.hidden = !selection;
+  $('drop-zone').hidden = !!selection;
+  if (!selection) {
+    $('estimate-list').replaceChildren();
+    return;
+  }
+  $('estimate-title').textContent = t('estimate.title', { count: fileCount(selection.files.length) });
+  const items = [];
+  for (const refusal of selection.refused) {
+    items.push(el('li', { className: 'estimate-item refused' }, el('span', { className: 'error' }, t('upload.refused', { name: refusal.name, reason: refusalReason(refusal) }))));
+  }
+  if (!selection.estimates) {
+    items.push(el('li', { className: 'estimate-item estimating' }, t('estimate.asking')));
+  } else {
+    for (const e of selection.estimates) {
+      if (e.refused) {
+        items.push(el('li', { className: 'estimate-item refused', 'data-filename': e.filename },
+          el('span', { className: 'error' }, t('upload.refused', { name: e.refused.name, reason: refusalReason(e.refused) }))));
+        continue;
+      }
+      const start = e.start_in_seconds == null ? '' : e.start_in_seconds < 1 ? t('estimate.startNow') : formatWait(e.start_in_seconds);
+      items.push(el('li', { className: 'estimate-item', 'data-filename': e.filename },
+        el('span', { className: 'task-name', 'data-verbatim': '' }, e.filename),
+        el('span', { className: 'estimate-counts' }, t('estimate.counts', { segments: formatNumber(e.segments || 0), characters: formatNumber(e.characters || 0) })),
+        e.cached_segments ? el('span', { className: 'estimate-cached' }, t('estimate.cached', { n: formatNumber(e.cached_segments) })) : null,
+        el('span', { className: 'estimate-duration' }, t('estimate.duration', { time: formatDuration(e.duration_seconds || 0) })),
+        start ? el('span', { className: 'estimate-start' }, start) : null,
+        el('span', { className: 'estimate-cost' }, t('estimate.cost', { cost: formatCost(e.cost) }))));
+    }
+  }
+  $('estimate-list').replaceChildren(...items);
+  const go = $('estimate-translate');
+  const usable = selection.estimates ? selection.estimates.filter((e) => !e.refused).length : 0;
+  go.textContent = t('estimate.translate');
+  go.disabled = !selection.estimates || usable === 0 || isStale();
+  $('estimate-drop').textContent = t('estimate.drop');
+}
+
+export async function upload(files, settings, refused) {
+  setStatus({ kind: 'sending', count: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0), refused });
   let queued = 0;
   // One after another, so the queue keeps the order the user chose.
-  for (const file of good) {
+  for (const file of files) {
     const result = await uploadOne(file, settings);
     if (result.tasks) {
       addMyTasks(result.tasks);
@@ -101,7 +215,6 @@ export async function upload(fileList) {
       refused.push(result.refused);
     }
   }
-  $('file-input').value = '';
   setStatus({ kind: 'queued', queued, refused });
 }
 
@@ -193,6 +306,8 @@ function languageOption(code, selected) {
 /** Settings changed: an old refusal no longer applies. */
 function settingsChanged() {
   if (status && status.kind !== 'sending') setStatus(null);
+  // The estimate was for the old engine and pair: asked again for the new ones.
+  if (selection) pick(selection.files.concat());
   savePrefs();
 }
 
@@ -205,6 +320,7 @@ export function renderUpload() {
     renderEngineNote();
   }
   renderStatus();
+  renderSelection();
 }
 
 export function setUpUpload() {
@@ -220,7 +336,7 @@ export function setUpUpload() {
       choose();
     }
   });
-  input.addEventListener('change', () => upload(input.files));
+  input.addEventListener('change', () => pick(input.files));
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
     zone.classList.add('dragging');
@@ -229,7 +345,7 @@ export function setUpUpload() {
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('dragging');
-    upload(e.dataTransfer && e.dataTransfer.files);
+    pick(e.dataTransfer && e.dataTransfer.files);
   });
   // A file dropped beside the zone would otherwise be opened by the browser, leaving the page.
   window.addEventListener('dragover', (e) => e.preventDefault());
@@ -246,4 +362,6 @@ export function setUpUpload() {
   $('target-select').addEventListener('change', settingsChanged);
   $('bilingual').addEventListener('change', settingsChanged);
   $('upload-form').addEventListener('submit', (e) => e.preventDefault());
+  $('estimate-translate').addEventListener('click', translateSelection);
+  $('estimate-drop').addEventListener('click', dropSelection);
 }

@@ -113,10 +113,27 @@ final class Browser implements AutoCloseable {
     return find("#connection").getDomAttribute("data-state");
   }
 
-  /** Chooses files through the real file input, as a user's file dialog would. */
-  void upload(Path... files) {
+  /** Chooses files through the real file input, as a user's file dialog would; nothing is queued yet (the page estimates first). */
+  void pick(Path... files) {
     String paths = String.join("\n", Stream.of(files).map(f -> f.toAbsolutePath().toString()).toList());
     find("#file-input").sendKeys(paths);
+  }
+
+  /**
+   * Chooses files and, once the page shows their estimate, presses "Translate", as a user uploading
+   * them would (when every file was refused before any estimate, there is nothing to press).
+   */
+  void upload(Path... files) {
+    pick(files);
+    await(d -> {
+      WebElement box = find("#estimate");
+      WebElement go = find("#estimate-translate");
+      if (box.isDisplayed() && go.isEnabled()) {
+        go.click();
+        return true;
+      }
+      return !box.isDisplayed() && !find("#upload-status").getText().isEmpty() ? true : null;
+    });
   }
 
   Path screenshot(String name) {
