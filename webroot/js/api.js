@@ -29,12 +29,26 @@ export function cancelTask(task) {
   return getJson(taskUrl(task.task_id), { method: 'DELETE', headers: { 'X-Task-Token': task.token, Accept: 'application/json' } });
 }
 
+/** POST /api/tasks/{id}/pause or /resume with the owner's token. */
+export function pauseOrResumeTask(task, action) {
+  return getJson(taskUrl(task.task_id, '/' + action), { method: 'POST', headers: { 'X-Task-Token': task.token, Accept: 'application/json' } });
+}
+
 /**
  * Fetches the result with the token in a header and hands the browser the bytes to save, so the
  * token never lands in the address bar, the history or a proxy's access log.
  */
-export async function downloadResult(task, filename) {
-  const response = await fetch(taskUrl(task.task_id, '/result'), { cache: 'no-store', headers: { 'X-Task-Token': task.token } });
+export function downloadResult(task, filename) {
+  return downloadWithToken(taskUrl(task.task_id, '/result'), task.token, filename);
+}
+
+/** A batch's "download all" zip, with the batch token in the header. */
+export function downloadBatch(batch, filename) {
+  return downloadWithToken('/api/batches/' + encodeURIComponent(batch.batch_id) + '/result', batch.token, filename);
+}
+
+async function downloadWithToken(url, token, filename) {
+  const response = await fetch(url, { cache: 'no-store', headers: { 'X-Task-Token': token } });
   if (!response.ok) {
     let body = null;
     try {
@@ -45,14 +59,14 @@ export async function downloadResult(task, filename) {
     throw new Error(errorMessage({ status: response.status, body }));
   }
   const blob = await response.blob();
-  const url = URL.createObjectURL(blob);
+  const objectUrl = URL.createObjectURL(blob);
   const link = document.createElement('a');
-  link.href = url;
+  link.href = objectUrl;
   link.download = filename;
   link.hidden = true;
   document.body.append(link);
   link.click();
   link.remove();
   // Revoked later: some browsers read the blob after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  setTimeout(() => URL.revokeObjectURL(objectUrl), 60000);
 }

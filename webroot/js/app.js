@@ -5,13 +5,14 @@
  * Every server string (file names above all) reaches the DOM as text, never as markup.
  */
 import { $ } from './dom.js';
-import { getJson, errorMessage, cancelTask, downloadResult, taskUrl } from './api.js';
+import { getJson, errorMessage, cancelTask, downloadResult, downloadBatch, taskUrl, pauseOrResumeTask } from './api.js';
 import { t, stageLabel, currentLanguage, setLanguage } from './i18n.js';
 import * as store from './store.js';
 import { render, tick, setActions, invalidate } from './render.js';
 import { loadHistory, renderHistory, scheduleHistoryRefresh } from './history.js';
 import { setUpUpload, loadEngines, renderUpload } from './upload.js';
 import { renderNotifyButton, toggleNotifications, notifyFinished } from './notify.js';
+import { setUpAdmin, renderAdmin } from './admin.js';
 
 const client = window.progressClient;
 /** Own queued tasks beyond the broadcast head get their position from GET /api/tasks/{id}, this often at most. */
@@ -64,6 +65,36 @@ function checkMyTasks() {
   }
 }
 
+// ---- the user's batches (.zip uploads) -----------------------------------------------------
+
+const BATCH_REFRESH_MS = 2000;
+const batchInFlight = new Set();
+
+function batchFinished(status) {
+  return !!status && (status.gone || status.files_done + status.files_failed >= status.files_total);
+}
+
+async function refreshBatch(batch) {
+  if (batchInFlight.has(batch.batch_id)) return;
+  batchInFlight.add(batch.batch_id);
+  try {
+    const result = await getJson('/api/batches/' + encodeURIComponent(batch.batch_id));
+    if (result.ok && result.body) store.setBatchStatus(batch.batch_id, result.body);
+    else if (result.status === 404) store.setBatchStatus(batch.batch_id, { gone: true });
+  } catch (err) {
+    /* offline: tried again on the next round */
+  } finally {
+    batchInFlight.delete(batch.batch_id);
+  }
+}
+
+/** Unfinished batches are asked for now and then (their files' progress is combined by the server). */
+function refreshBatches(all) {
+  if (!store.isLive() && store.getState().everLive) return;
+  const { myBatches, batchStatus } = store.getState();
+  for (const batch of myBatches) if (all || !batchFinished(batchStatus.get(batch.batch_id))) refreshBatch(batch);
+}
+
 // ---- actions ------------------------------------------------------------------------------
 
 async function cancel(taskId) {
@@ -80,7 +111,27 @@ async function cancel(taskId) {
   await refreshMyTask(taskId, true);
 }
 
+/** The owner pauses a running task (it stops at the next batch boundary) or resumes a paused one. */
+async function pauseOrResume(taskId, action) {
+  const task = store.myTask(taskId);
+  if (!task) return;
+  store.setPausing(taskId, action === 'pause' ? 'pausing' : 'resuming');
+  try {
+    const result = await pauseOrResumeTask(task, action);
+    if (!result.ok) {
+      store.setPausing(taskId, t(action === 'pause' ? 'mine.pauseFailed' : 'mine.resumeFailed', { message: errorMessage(result) }));
+    } else if (action === 'resume') {
+      store.setPausing(taskId, null);
+    }
+  } catch (err) {
+    store.setPausing(taskId, t(action === 'pause' ? 'mine.pauseFailed' : 'mine.resumeFailed', { message: t('upload.network') }));
+  }
+  await refreshMyTask(taskId, true);
+}
+
 setActions({
+  pause: (taskId) => pauseOrResume(taskId, 'pause'),
+  resume: (taskId) => pauseOrResume(taskId, 'resume'),
   /** A running task asks first: its work so far would be lost. */
   cancel(taskId, status) {
     if (status === 'running') store.setCancel(taskId, 'confirm');
@@ -103,6 +154,21 @@ setActions({
   },
   forget(taskId) {
     store.forgetMyTasks([taskId]);
+  },
+  async downloadBatch(batchId) {
+    const batch = store.getState().myBatches.find((b) => b.batch_id === batchId);
+    if (!batch) return;
+    store.setBatchDownload(batchId, 'pending');
+    try {
+      const base = (batch.filename || 'batch.zip').replace(/\.zip$/i, '');
+      await downloadBatch(batch, base + '.translated.zip');
+      store.setBatchDownload(batchId, null);
+    } catch (err) {
+      store.setBatchDownload(batchId, t('mine.downloadFailed', { message: err.message || t('upload.network') }));
+    }
+  },
+  forgetBatch(batchId) {
+    store.forgetMyBatches([batchId]);
   },
   finished(view) {
     notifyFinished(view);
@@ -147,6 +213,9 @@ function onTaskMessage(message) {
     announce(t('announce.finished', { name, status: stageLabel(message.data.status) }));
     scheduleHistoryRefresh();
     if (store.isMine(message.task_id)) refreshMyTask(message.task_id, true);
+    for (const batch of store.getState().myBatches) {
+      if ((batch.files || []).some((f) => f.task_id === message.task_id)) refreshBatch(batch);
+    }
   }
 }
 
@@ -181,6 +250,7 @@ function applyLanguage() {
   toggle.setAttribute('aria-label', t('language.switch'));
   renderNotifyButton();
   renderUpload();
+  renderAdmin();
   invalidate();
   renderHistory();
   render();
@@ -190,6 +260,7 @@ function applyLanguage() {
 
 function start() {
   setUpUpload();
+  setUpAdmin();
   $('language-toggle').addEventListener('click', () => {
     setLanguage(currentLanguage() === 'zh' ? 'en' : 'zh');
     applyLanguage();
@@ -212,7 +283,9 @@ function start() {
   loadEngines();
   loadHistory();
   refreshAllMyTasks();
+  refreshBatches(true);
   setInterval(tick, 1000);
+  setInterval(() => refreshBatches(false), BATCH_REFRESH_MS);
 }
 
 start();

@@ -2,7 +2,7 @@
  * Live progress for the Translive page.
  *
  * window.progressClient = createProgressClient(window.transliveClientOptions)
- *   subscribeToProgress(cb)   every progress_update, task_started and task_completed
+ *   subscribeToProgress(cb)   every progress_update, task_started, task_completed, task_paused and task_resumed
  *   subscribeToQueue(cb)      every queue_update
  *   subscribeToConnection(cb) {connected, state}; state: connected | reconnecting | polling | offline
  *   subscribeToSnapshot(cb)   every full snapshot (bridge reply or poll), before its messages are delivered
@@ -26,7 +26,7 @@
 (function (global) {
   'use strict';
 
-  const TASK_MESSAGE_TYPES = new Set(['progress_update', 'task_started', 'task_completed']);
+  const TASK_MESSAGE_TYPES = new Set(['progress_update', 'task_started', 'task_completed', 'task_paused', 'task_resumed']);
 
   const DEFAULTS = {
     baseUrl: '',

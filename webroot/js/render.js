@@ -5,14 +5,14 @@
  */
 import { $, el } from './dom.js';
 import {
-  t, stageLabel, formatCountdown, formatRange, formatWait, formatDuration, formatDateTime, formatNumber, languageName,
+  t, stageLabel, formatCountdown, formatRange, formatWait, formatRough, formatDuration, formatDateTime, formatNumber, languageName,
 } from './i18n.js';
 import {
-  getState, isMine, isStale, runningTasks, queuedTasks, queueLength, myTaskView, etaOf, FINAL_STATUSES,
+  getState, isMine, isStale, runningTasks, queuedTasks, pausedTasks, queueLength, myTaskView, etaOf, FINAL_STATUSES,
 } from './store.js';
 
 /** Set by app.js: what the buttons do. */
-let actions = { cancel() {}, confirmCancel() {}, keep() {}, download() {}, forget() {}, clearFinished() {}, finished() {} };
+let actions = { downloadBatch() {}, forgetBatch() {}, cancel() {}, confirmCancel() {}, keep() {}, download() {}, forget() {}, clearFinished() {}, finished() {}, pause() {}, resume() {} };
 
 export function setActions(handlers) {
   actions = handlers;
@@ -23,7 +23,89 @@ export function render() {
   renderConnection();
   renderRunning(running);
   renderQueue();
+  renderMyBatches();
   renderMyTasks(running);
+}
+
+// ---- my batches (.zip uploads) ----------------------------------------------------------
+
+const batchRows = new Map();
+
+function renderMyBatches() {
+  const state = getState();
+  const list = $('my-batches');
+  const wanted = new Set(state.myBatches.map((b) => b.batch_id));
+  for (const [batchId, row] of batchRows) {
+    if (!wanted.has(batchId)) {
+      row.li.remove();
+      batchRows.delete(batchId);
+    }
+  }
+  const live = !isStale();
+  state.myBatches.forEach((batch, index) => {
+    let row = batchRows.get(batch.batch_id);
+    if (!row) {
+      row = {
+        name: el('span', { className: 'task-name', 'data-verbatim': '' }),
+        counts: el('span', { className: 'status-pill batch-counts' }),
+        detail: el('p', { className: 'my-task-detail batch-detail' }),
+        bar: el('progress', { className: 'progress-bar', max: '1', value: '0' }),
+        skipped: el('ul', { className: 'batch-skipped hint' }),
+        error: el('p', { className: 'my-task-error' }),
+        actions: el('div', { className: 'actions' }),
+        actionsKey: null,
+      };
+      row.li = el('li', { className: 'my-task my-batch', 'data-batch-id': batch.batch_id },
+        el('div', { className: 'my-task-head' }, row.name, row.counts), row.detail, row.bar, row.skipped, row.error, row.actions);
+      batchRows.set(batch.batch_id, row);
+    }
+    if (list.children[index] !== row.li) list.insertBefore(row.li, list.children[index] || null);
+    const status = state.batchStatus.get(batch.batch_id);
+    const total = status && !status.gone ? status.files_total : (batch.files || []).length;
+    const done = status && !status.gone ? status.files_done : 0;
+    const failed = status && !status.gone ? status.files_failed || 0 : 0;
+    const finished = !!status && (status.gone || done + failed >= total);
+    row.li.dataset.done = String(done);
+    row.li.dataset.total = String(total);
+    row.li.dataset.finished = String(finished);
+    row.name.textContent = batch.filename || batch.batch_id;
+    row.counts.textContent = t('batch.files', { done: formatNumber(done), total: formatNumber(total) });
+    const progress = status && !status.gone ? Math.min(1, Math.max(0, status.progress || 0)) : 0;
+    let detail;
+    if (status && status.gone) detail = t('batch.gone');
+    else if (finished) detail = failed ? t('batch.doneWithFailed', { failed: formatNumber(failed) }) : t('batch.done');
+    else if (status && status.eta_seconds > 0) detail = t('batch.progressEta', { percent: Math.floor(progress * 100), time: formatRough(status.eta_seconds) });
+    else detail = t('batch.progress', { percent: Math.floor(progress * 100) });
+    row.detail.textContent = detail;
+    row.bar.value = progress;
+    row.bar.hidden = finished;
+    row.bar.setAttribute('aria-label', t('running.progressLabel', { name: batch.filename || batch.batch_id }));
+    row.skipped.replaceChildren(...(batch.skipped || []).map((s) => el('li', {}, t('batch.skipped', { name: s.name }), ' ', el('span', { lang: 'en' }, s.reason || ''))));
+    row.skipped.hidden = !(batch.skipped || []).length;
+    const downloadState = state.batchDownloads.get(batch.batch_id);
+    const errorText = downloadState && downloadState !== 'pending' ? downloadState : '';
+    row.error.textContent = errorText;
+    row.error.hidden = !errorText;
+    const actionsKey = [done, finished, status && status.gone, downloadState === 'pending', live, getLanguage()].join('|');
+    if (row.actionsKey !== actionsKey) {
+      row.actionsKey = actionsKey;
+      const buttons = [];
+      if (done > 0 && !(status && status.gone)) {
+        const pending = downloadState === 'pending';
+        const download = el('button', { type: 'button', className: 'button download-all-button', disabled: pending || !live },
+          pending ? t('mine.downloading') : t('batch.downloadAll'));
+        if (!live) download.title = t('stale.reason');
+        download.addEventListener('click', () => actions.downloadBatch(batch.batch_id));
+        buttons.push(download);
+      }
+      if (finished) {
+        const forget = el('button', { type: 'button', className: 'button-quiet forget-batch-button' }, t('mine.forget'));
+        forget.addEventListener('click', () => actions.forgetBatch(batch.batch_id));
+        buttons.push(forget);
+      }
+      row.actions.replaceChildren(...buttons);
+    }
+  });
 }
 
 // ---- connection -------------------------------------------------------------------------
@@ -89,7 +171,9 @@ function renderRunning(running) {
     card.name.textContent = name;
     card.badge.textContent = t('yours');
     card.badge.hidden = !mine;
-    card.stage.textContent = stageText(task);
+    const pausing = getState().pausing.get(taskId) === 'pausing';
+    card.li.classList.toggle('pausing', pausing);
+    card.stage.textContent = pausing ? t('running.pausing', { stage: stageText(task) }) : stageText(task);
     // The server's description is extra detail, in English: shown only where it adds something.
     const description = task.stage_description || '';
     const addsDetail = description && !task.total_segments && getLanguage() === 'en';
@@ -150,6 +234,8 @@ function renderQueue() {
     previousBeyond = entry.beyondHead;
     items.push(queueItem(entry));
   }
+  const paused = pausedTasks();
+  for (const entry of paused) items.push(pausedItem(entry));
   list.replaceChildren(...items);
   const headShown = queued.filter((x) => !x.beyondHead).length;
   const total = Math.max(queueLength(), headShown);
@@ -157,7 +243,17 @@ function renderQueue() {
   const othersBeyond = total - headShown - queued.filter((x) => x.beyondHead).length;
   more.hidden = othersBeyond <= 0;
   more.textContent = more.hidden ? '' : t('queue.more', { n: othersBeyond });
-  $('queue-empty').hidden = queued.length > 0;
+  $('queue-empty').hidden = queued.length + paused.length > 0;
+}
+
+/** A paused task holds no place in the queue: shown after the queue, with how far it got. */
+function pausedItem(entry) {
+  const mine = isMine(entry.task_id);
+  return el('li', { className: 'queue-item paused' + (mine ? ' mine' : ''), 'data-task-id': entry.task_id, 'data-status': 'paused' },
+    el('span', { className: 'queue-position', 'aria-hidden': 'true' }, '⏸'),
+    el('span', { className: 'task-name', 'data-verbatim': '' }, entry.filename || entry.task_id),
+    mine ? el('span', { className: 'badge mine-badge' }, t('yours')) : null,
+    el('span', { className: 'queue-wait status-pill', 'data-status': 'paused' }, t('queue.paused', { percent: Math.floor((entry.progress || 0) * 100) })));
 }
 
 function queueItem(entry) {
@@ -225,35 +321,39 @@ function renderMyTasks(running) {
         : t('mine.positionOnly', { position: view.position });
     } else if (view.status === 'running') {
       detail = t('mine.progress', { percent: Math.floor(progressShown(view.live || view) * 100), stage: stageLabel(view.stage) });
+    } else if (view.status === 'paused') {
+      detail = t('mine.pausedAt', { percent: Math.floor(progressShown(view.live || view) * 100) });
     }
     row.detail.textContent = detail;
     row.detail.hidden = !detail;
     const summary = finished && !view.gone ? summaryText(view.details) : '';
     row.summary.textContent = summary;
     row.summary.hidden = !summary;
-    row.bar.hidden = view.status !== 'running';
+    row.bar.hidden = view.status !== 'running' && view.status !== 'paused';
     row.bar.value = progressShown(view.live || view);
     row.bar.setAttribute('aria-label', t('running.progressLabel', { name: view.filename }));
 
     const cancelState = state.cancel.get(task.task_id);
     const downloadState = state.downloads.get(task.task_id);
+    const pauseState = state.pausing.get(task.task_id);
     let errorText = '';
     if (view.status === 'failed' && view.error) errorText = t('mine.error', { message: view.error });
     else if (cancelState && !['pending', 'confirm'].includes(cancelState)) errorText = cancelState;
     else if (downloadState && downloadState !== 'pending') errorText = downloadState;
+    else if (pauseState && !['pausing', 'resuming'].includes(pauseState)) errorText = pauseState;
     row.error.textContent = errorText;
     row.error.hidden = !errorText;
     if (errorText) row.error.setAttribute('role', 'alert');
     else row.error.removeAttribute('role');
 
     // Buttons are rebuilt only when what they offer changes, so focus is not lost on every update.
-    const actionsKey = [view.status, view.gone, view.resultFilename, cancelState, downloadState === 'pending', live, getLanguage()].join('|');
+    const actionsKey = [view.status, view.gone, view.resultFilename, cancelState, downloadState === 'pending', pauseState, live, getLanguage()].join('|');
     if (row.actionsKey !== actionsKey) {
       row.actionsKey = actionsKey;
-      row.actions.replaceChildren(...actionButtons(task, view, finished, cancelState, downloadState, live));
+      row.actions.replaceChildren(...actionButtons(task, view, finished, cancelState, downloadState, live, pauseState));
     }
   });
-  $('mine-empty').hidden = state.mine.length > 0;
+  $('mine-empty').hidden = state.mine.length + state.myBatches.length > 0;
   const clear = $('clear-finished');
   clear.hidden = finishedCount === 0;
   clear.textContent = t('mine.clearFinished');
@@ -268,7 +368,7 @@ function summaryText(details) {
   return t('mine.summary', { pair, engine: details.engine || '', date: formatDateTime(details.finished_at), duration: formatDuration(duration) });
 }
 
-function actionButtons(task, view, finished, cancelState, downloadState, live) {
+function actionButtons(task, view, finished, cancelState, downloadState, live, pauseState) {
   const buttons = [];
   const offline = !live;
   const needsServer = (button) => {
@@ -278,6 +378,19 @@ function actionButtons(task, view, finished, cancelState, downloadState, live) {
     }
     return button;
   };
+  if (view.status === 'running' && cancelState !== 'confirm') {
+    const pending = pauseState === 'pausing';
+    const pause = needsServer(el('button', { type: 'button', className: 'button pause-button', disabled: pending },
+      pending ? t('mine.pausing') : t('mine.pause')));
+    pause.addEventListener('click', () => actions.pause(task.task_id));
+    buttons.push(pause);
+  } else if (view.status === 'paused') {
+    const pending = pauseState === 'resuming';
+    const resume = needsServer(el('button', { type: 'button', className: 'button resume-button', disabled: pending },
+      pending ? t('mine.resuming') : t('mine.resume')));
+    resume.addEventListener('click', () => actions.resume(task.task_id));
+    buttons.push(resume);
+  }
   if (!finished) {
     if (cancelState === 'confirm') {
       const question = el('span', { className: 'confirm-question', role: 'alert' }, t('mine.confirm', { name: view.filename }));

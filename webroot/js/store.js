@@ -11,6 +11,8 @@
 import { readJson, writeStorage } from './storage.js';
 
 const MY_TASKS_KEY = 'translive.myTasks';
+const MY_BATCHES_KEY = 'translive.myBatches';
+const MAX_MY_BATCHES = 20;
 const MAX_MY_TASKS = 50;
 const MAX_TRACKED_TASKS = 300;
 export const FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
@@ -29,12 +31,19 @@ const state = {
   etas: new Map(),
   /** The user's tasks, newest first: {task_id, token, filename, added_at}. */
   mine: loadMyTasks(),
+  /** The user's batches (a .zip upload), newest first: {batch_id, token, filename, files, skipped}. */
+  myBatches: loadMyBatches(),
+  /** batch_id -> GET /api/batches/{id} (files done / total, progress, eta), or {gone: true}; and the download state. */
+  batchStatus: new Map(),
+  batchDownloads: new Map(),
   /** task_id -> task JSON from GET /api/tasks/{id}, or {gone: true}. */
   details: new Map(),
   /** task_id -> 'confirm' | 'pending' | an error text. */
   cancel: new Map(),
   /** task_id -> 'pending' | an error text. */
   downloads: new Map(),
+  /** task_id -> 'pausing' | 'resuming' | 'pending' | an error text: the owner's pause or resume on its way. */
+  pausing: new Map(),
   history: null,
 };
 
@@ -110,8 +119,12 @@ export function applyTaskMessage(message) {
     type: message.type,
     filename: data.filename || (previous && previous.filename),
     // task_started and task_completed carry no progress: keep the last progress beside them.
-    progress: message.type === 'progress_update' ? data : previous && previous.progress,
+    progress: message.type === 'progress_update' ? data
+      : message.type === 'task_paused' ? Object.assign({}, previous && previous.progress, data) : previous && previous.progress,
     completed: message.type === 'task_completed' ? data : null,
+    // task_paused: the task left its slot and waits, its progress kept; task_resumed: queued again.
+    paused: message.type === 'task_paused',
+    resumed: message.type === 'task_resumed',
   });
   if (state.tasks.size > MAX_TRACKED_TASKS) {
     const oldest = state.tasks.keys().next().value;
@@ -119,7 +132,8 @@ export function applyTaskMessage(message) {
     state.etas.delete(oldest);
   }
   if (message.type === 'progress_update') anchorEta(message.task_id, data);
-  else if (message.type === 'task_completed') state.etas.delete(message.task_id);
+  else if (message.type !== 'task_started') state.etas.delete(message.task_id);
+  if (message.type === 'task_paused' || message.type === 'task_resumed') state.pausing.delete(message.task_id);
   changed();
   return true;
 }
@@ -233,6 +247,8 @@ function announcedPhase(taskId) {
   const queueSeq = state.queue ? state.queue.seq : undefined;
   if (message && (state.queue == null || isNewer(message.seq, queueSeq))) {
     if (message.completed) return message.completed.status || (message.completed.success ? 'completed' : 'failed');
+    if (message.paused) return 'paused';
+    if (message.resumed) return 'queued';
     return 'running';
   }
   if (state.queue) {
@@ -319,11 +335,19 @@ export function myTaskView(task, running) {
     view.stage = live.stage || view.stage;
     view.live = live;
   } else if (phase === 'queued') {
-    const queued = state.queue.queued.find((x) => x.task_id === task.task_id);
+    const queued = state.queue && state.queue.queued.find((x) => x.task_id === task.task_id);
     view.status = 'queued';
-    view.position = queued.position;
-    view.wait = queued.wait_seconds;
+    if (queued) {
+      view.position = queued.position;
+      view.wait = queued.wait_seconds;
+    }
+  } else if (phase === 'paused') {
+    const live = (message && message.progress) || {};
+    view.status = 'paused';
+    view.progress = Math.max(view.progress, live.progress || 0);
+    view.live = live;
   }
+  if (view.status === 'paused' && !view.live) view.live = details;
   return view;
 }
 
@@ -334,6 +358,47 @@ function loadMyTasks() {
   return Array.isArray(parsed)
     ? parsed.filter((x) => x && typeof x.task_id === 'string' && typeof x.token === 'string').slice(0, MAX_MY_TASKS)
     : [];
+}
+
+function loadMyBatches() {
+  const parsed = readJson(MY_BATCHES_KEY, []);
+  return Array.isArray(parsed)
+    ? parsed.filter((x) => x && typeof x.batch_id === 'string' && typeof x.token === 'string').slice(0, MAX_MY_BATCHES)
+    : [];
+}
+
+/** Batches just accepted by POST /api/tasks (a .zip part): the batch token is kept like a task's. */
+export function addMyBatches(batches) {
+  for (const batch of batches.slice().reverse()) {
+    state.myBatches = state.myBatches.filter((x) => x.batch_id !== batch.batch_id);
+    state.myBatches.unshift({ batch_id: batch.batch_id, token: batch.token, filename: batch.filename,
+      files: batch.files || [], skipped: batch.skipped || [] });
+  }
+  state.myBatches = state.myBatches.slice(0, MAX_MY_BATCHES);
+  writeStorage(MY_BATCHES_KEY, JSON.stringify(state.myBatches));
+  changed();
+}
+
+export function forgetMyBatches(batchIds) {
+  const drop = new Set(batchIds);
+  state.myBatches = state.myBatches.filter((x) => !drop.has(x.batch_id));
+  for (const id of drop) {
+    state.batchStatus.delete(id);
+    state.batchDownloads.delete(id);
+  }
+  writeStorage(MY_BATCHES_KEY, JSON.stringify(state.myBatches));
+  changed();
+}
+
+export function setBatchStatus(batchId, status) {
+  state.batchStatus.set(batchId, status);
+  changed();
+}
+
+export function setBatchDownload(batchId, value) {
+  if (value == null) state.batchDownloads.delete(batchId);
+  else state.batchDownloads.set(batchId, value);
+  changed();
 }
 
 function saveMyTasks() {
@@ -367,6 +432,7 @@ export function forgetMyTasks(taskIds) {
     state.details.delete(id);
     state.cancel.delete(id);
     state.downloads.delete(id);
+    state.pausing.delete(id);
   }
   saveMyTasks();
 }
@@ -386,6 +452,32 @@ export function setDownload(taskId, value) {
   if (value == null) state.downloads.delete(taskId);
   else state.downloads.set(taskId, value);
   changed();
+}
+
+export function setPausing(taskId, value) {
+  if (value == null) state.pausing.delete(taskId);
+  else state.pausing.set(taskId, value);
+  changed();
+}
+
+/**
+ * Paused tasks the page knows of (they hold no place in the queue until resumed): those whose
+ * task_paused arrived, and the user's own that the server says are paused.
+ */
+export function pausedTasks() {
+  const result = [];
+  const seen = new Set();
+  for (const [taskId, message] of state.tasks) {
+    if (phaseOf(taskId) !== 'paused') continue;
+    seen.add(taskId);
+    result.push({ task_id: taskId, filename: message.filename || detailsOf(taskId).filename || taskId, progress: (message.progress || {}).progress || 0 });
+  }
+  for (const task of state.mine) {
+    const details = state.details.get(task.task_id);
+    if (seen.has(task.task_id) || !details || details.status !== 'paused' || phaseOf(task.task_id) !== null) continue;
+    result.push({ task_id: task.task_id, filename: details.filename || task.filename, progress: details.progress || 0 });
+  }
+  return result;
 }
 
 export function setHistory(history) {

@@ -7,11 +7,11 @@ import { $, el } from './dom.js';
 import { getJson, errorMessage } from './api.js';
 import { t, hasText, fileCount, formatMegabytes, languageName, formatNumber, formatDuration, formatWait } from './i18n.js';
 import { readJson, readStorage, writeStorage } from './storage.js';
-import { addMyTasks, isStale } from './store.js';
+import { addMyTasks, addMyBatches, isStale } from './store.js';
 
 const PREFS_KEY = 'translive.uploadPrefs';
 const CLIENT_ID_KEY = 'translive.clientId';
-const ACCEPTED_EXTENSIONS = ['txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf', 'epub', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
+const ACCEPTED_EXTENSIONS = ['zip', 'txt', 'md', 'markdown', 'docx', 'pptx', 'xlsx', 'html', 'htm', 'srt', 'vtt', 'pdf', 'epub', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
 /** A success note goes away after this long; refusals stay until the next upload or settings change. */
 const SUCCESS_NOTE_MS = 6000;
 
@@ -71,7 +71,9 @@ function refusalReason(refusal) {
 async function uploadOne(file, settings) {
   try {
     const result = await getJson('/api/tasks', { method: 'POST', body: formFor(file, settings), headers: { Accept: 'application/json', 'X-Client-Id': clientId() } });
-    if (result.status === 202 && result.body && Array.isArray(result.body.tasks)) return { tasks: result.body.tasks };
+    if (result.status === 202 && result.body && Array.isArray(result.body.tasks)) {
+      return { tasks: result.body.tasks, batches: (result.body.batches || []).map((b) => Object.assign({ filename: file.name }, b)) };
+    }
     return { refused: { name: file.name, reason: errorMessage(result), code: result.body && result.body.error } };
   } catch (err) {
     return { refused: { name: file.name, reasonKey: 'upload.network' } };
@@ -119,6 +121,10 @@ export async function pick(fileList) {
   const estimates = [];
   for (const file of good) {
     let one;
+    if (extensionOf(file.name) === 'zip') {
+      estimates.push({ file, filename: file.name, zip: true });
+      continue;
+    }
     try {
       const result = await getJson('/api/estimate', { method: 'POST', body: formFor(file, settings), headers: { Accept: 'application/json', 'X-Client-Id': clientId() } });
       if (result.ok && result.body && Array.isArray(result.body.estimates) && result.body.estimates.length) {
@@ -184,6 +190,12 @@ function renderSelection() {
           el('span', { className: 'error' }, t('upload.refused', { name: e.refused.name, reason: refusalReason(e.refused) }))));
         continue;
       }
+      if (e.zip) {
+        items.push(el('li', { className: 'estimate-item zip', 'data-filename': e.filename },
+          el('span', { className: 'task-name', 'data-verbatim': '' }, e.filename),
+          el('span', { className: 'estimate-zip' }, t('estimate.zip'))));
+        continue;
+      }
       const start = e.start_in_seconds == null ? '' : e.start_in_seconds < 1 ? t('estimate.startNow') : formatWait(e.start_in_seconds);
       items.push(el('li', { className: 'estimate-item', 'data-filename': e.filename },
         el('span', { className: 'task-name', 'data-verbatim': '' }, e.filename),
@@ -210,6 +222,7 @@ export async function upload(files, settings, refused) {
     const result = await uploadOne(file, settings);
     if (result.tasks) {
       addMyTasks(result.tasks);
+      if (result.batches.length) addMyBatches(result.batches);
       queued += result.tasks.length;
     } else {
       refused.push(result.refused);
