@@ -42,7 +42,7 @@ final class EstimateRoute {
 
   private static void estimate(RoutingContext ctx, Vertx vertx, AppConfig config,
       java.util.function.Function<RoutingContext, String> submitter, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
-    List<FileUpload> uploads = ctx.fileUploads();
+    List<FileUpload> uploads = documents(ctx);
     if (uploads.isEmpty()) {
       fail.accept(ctx, ErrorCode.BAD_REQUEST.error("send the document as a multipart/form-data part named 'file'"));
       return;
@@ -74,7 +74,7 @@ final class EstimateRoute {
         fail.accept(ctx, e);
         return;
       }
-      if (limit == null || ctx.fileUploads().isEmpty()) {
+      if (limit == null || documents(ctx).isEmpty()) {
         ctx.next();
         return;
       }
@@ -102,10 +102,15 @@ final class EstimateRoute {
     return null;
   }
 
+  /** The request's documents: every file part but a task's {@code glossary}. */
+  private static List<FileUpload> documents(RoutingContext ctx) {
+    return ctx.fileUploads().stream().filter(u -> !"glossary".equals(u.name())).toList();
+  }
+
   /** Each upload's estimate, as {@code submitter} would be charged: its own translation memory. */
   private static Future<JsonArray> estimates(RoutingContext ctx, Vertx vertx, String submitter) {
     var form = ctx.request().formAttributes();
-    List<Future<JsonObject>> each = ctx.fileUploads().stream().map(upload -> vertx.fileSystem().readFile(upload.uploadedFileName())
+    List<Future<JsonObject>> each = documents(ctx).stream().map(upload -> vertx.fileSystem().readFile(upload.uploadedFileName())
         .compose(content -> {
           DeliveryOptions headers = new DeliveryOptions().setSendTimeout(ESTIMATE_TIMEOUT_MS).addHeader("filename", upload.fileName())
               .addHeader("client", submitter);
