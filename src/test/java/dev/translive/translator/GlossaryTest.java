@@ -254,6 +254,22 @@ class GlossaryTest {
   }
 
   @Test
+  void aServiceOnTheBusSendsTheGlossaryAsAHeader() throws Exception {
+    start(Map.of());
+    JsonObject reply = server.vertx.eventBus().<JsonObject>request("translive.tasks.submit", Buffer.buffer(TEXT),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader("filename", "bus.txt").addHeader("glossary", "house\tHOGARX\n"))
+        .await(30, TimeUnit.SECONDS).body();
+    assertEquals("completed", server.awaitFinished(reply.getString("task_id")).await(60, TimeUnit.SECONDS).getString("status"));
+    String out = server.http.get("/api/tasks/" + reply.getString("task_id") + "/result")
+        .putHeader("X-Task-Token", reply.getString("token")).send().await(30, TimeUnit.SECONDS).bodyAsString();
+    assertEquals(2, count(out, "HOGARX"), out);
+    Throwable bad = assertThrows(Exception.class, () -> server.vertx.eventBus().request("translive.tasks.submit",
+        Buffer.buffer(TEXT), new io.vertx.core.eventbus.DeliveryOptions().addHeader("filename", "bus.txt")
+            .addHeader("glossary", "no second field")).await(30, TimeUnit.SECONDS));
+    assertTrue(String.valueOf(bad.getMessage()).contains("glossary"), String.valueOf(bad.getMessage()));
+  }
+
+  @Test
   void aBadGlossaryPartIsA400AndNothingIsQueued() throws Exception {
     start(Map.of());
     HttpResponse<Buffer> bad = submit("x.txt", TEXT.getBytes(StandardCharsets.UTF_8), "only one field\n", Map.of());
