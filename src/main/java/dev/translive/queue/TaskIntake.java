@@ -178,7 +178,7 @@ public final class TaskIntake {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");
     }
     return new Checked(filename, FormatRegistry.extension(filename), outputExt, source, target, engine, format, segments, dedup,
-        request, glossary(source, target, request.glossary()));
+        request, glossary(source, target, request.glossary()).restrictTo(dedup.unique()));
   }
 
   /** The requested output if the format offers it, else its default; a 400 names what it offers. */

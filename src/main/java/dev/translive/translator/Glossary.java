@@ -212,6 +212,40 @@ public final class Glossary {
     return found;
   }
 
+  /**
+   * Only the entries whose source term occurs in {@code segments} (a document's): what a task keeps
+   * of a glossary, so a large glossary is not stored with every task and an entry the document does
+   * not use does not change its translation memory key.
+   */
+  public Glossary restrictTo(List<String> segments) {
+    if (isEmpty()) {
+      return this;
+    }
+    java.util.Set<String> words = new java.util.HashSet<>();
+    StringBuilder all = new StringBuilder();
+    for (String segment : segments) {
+      all.append(segment).append('\n');
+      for (String word : WORDS.split(segment)) {
+        words.add(word);
+      }
+    }
+    String text = all.toString();
+    Map<String, String> kept = new LinkedHashMap<>();
+    entries.forEach((term, target) -> {
+      for (String word : WORDS.split(term)) {
+        if (!word.isEmpty() && !words.contains(word)) {
+          return;
+        }
+      }
+      if (find(text, term, 0) >= 0) {
+        kept.put(term, target);
+      }
+    });
+    return of(kept);
+  }
+
+  private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}_]+");
+
   /** Segments with their terms replaced by tags, and how to put the target terms in a translation. */
   public record Protected(List<String> segments, List<List<String>> targets) {
     /** The translations with each tag replaced by its target term (appended where the engine lost the tag). */

@@ -96,6 +96,8 @@ class GlossaryTest {
         p.restore(List.of("La <x9001/> y el <x9002/><x1/> y casas, <x9003/>.", "nada")));
     assertEquals("La y el hogar casa roja API", p.restore(List.of("La y el <x9002/>", "nada")).get(0));
     assertEquals(Map.of("house", "hogar", "red house", "casa roja"), g.occurringIn(List.of("a red house")));
+    assertEquals(Map.of("house", "hogar", "red house", "casa roja"), g.restrictTo(List.of("a red house", "no APIs")).entries());
+    assertTrue(g.restrictTo(List.of("nothing")).isEmpty());
   }
 
   // ---- through the service ----
