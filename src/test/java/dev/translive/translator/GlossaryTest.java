@@ -239,6 +239,19 @@ class GlossaryTest {
     String text = new String(other.getValue(), StandardCharsets.UTF_8);
     assertTrue(text.contains("VIVIENDAX") && !text.contains("HOGARX"), text);
     assertEquals(0, other.getKey().getInteger("cached_segments"), other.getKey().encode());
+    // An estimate with a glossary counts what is remembered under that glossary.
+    MultipartForm estimate = MultipartForm.create();
+    estimate.binaryFileUpload("file", "same.txt", Buffer.buffer(doc), "text/plain");
+    estimate.binaryFileUpload("glossary", "g.csv", Buffer.buffer("house,VIVIENDAX\n"), "text/csv");
+    JsonObject est = server.http.post("/api/estimate").sendMultipartForm(estimate).await(30, TimeUnit.SECONDS).bodyAsJsonObject()
+        .getJsonArray("estimates").getJsonObject(0);
+    assertEquals(est.getInteger("unique_segments"), est.getInteger("cached_segments"), est.encode());
+    MultipartForm estimateOther = MultipartForm.create();
+    estimateOther.binaryFileUpload("file", "same.txt", Buffer.buffer(doc), "text/plain");
+    estimateOther.binaryFileUpload("glossary", "g.csv", Buffer.buffer("house,OTRAX\n"), "text/csv");
+    JsonObject estOther = server.http.post("/api/estimate").sendMultipartForm(estimateOther).await(30, TimeUnit.SECONDS)
+        .bodyAsJsonObject().getJsonArray("estimates").getJsonObject(0);
+    assertEquals(0, estOther.getInteger("cached_segments"), estOther.encode());
     var none = translate("same.txt", doc, null);
     String plain = new String(none.getValue(), StandardCharsets.UTF_8);
     assertTrue(plain.contains("casa") && !plain.contains("X"), plain);
