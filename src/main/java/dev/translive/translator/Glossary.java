@@ -203,7 +203,7 @@ public final class Glossary {
     Map<String, String> found = new LinkedHashMap<>();
     for (String term : longestFirst) {
       for (String segment : segments) {
-        if (find(segment, term, 0) >= 0) {
+        if (occurs(segment, term)) {
           found.put(term, entries.get(term));
           break;
         }
@@ -226,18 +226,18 @@ public final class Glossary {
     for (String segment : segments) {
       all.append(segment).append('\n');
       for (String word : WORDS.split(segment)) {
-        words.add(word);
+        words.add(word.toLowerCase(java.util.Locale.ROOT));
       }
     }
     String text = all.toString();
     Map<String, String> kept = new LinkedHashMap<>();
     entries.forEach((term, target) -> {
       for (String word : WORDS.split(term)) {
-        if (!word.isEmpty() && !words.contains(word)) {
+        if (!word.isEmpty() && !words.contains(word.toLowerCase(java.util.Locale.ROOT))) {
           return;
         }
       }
-      if (find(text, term, 0) >= 0) {
+      if (occurs(text, term)) {
         kept.put(term, target);
       }
     });
@@ -298,7 +298,9 @@ public final class Glossary {
     // Occurrences found longest term first; a shorter term never matches inside a longer one's place.
     List<int[]> spans = new ArrayList<>();
     List<String> spanTargets = new ArrayList<>();
-    for (String term : longestFirst) {
+    for (String entry : longestFirst) {
+     for (String[] form : forms(entry)) {
+      String term = form[0];
       int from = 0;
       int at;
       while ((at = find(segment, term, from)) >= 0) {
@@ -312,10 +314,11 @@ public final class Glossary {
         }
         if (!overlaps) {
           spans.add(new int[] {at, end});
-          spanTargets.add(entries.get(term));
+          spanTargets.add(form[1]);
         }
         from = end;
       }
+     }
     }
     if (spans.isEmpty()) {
       return segment;
@@ -333,6 +336,34 @@ public final class Glossary {
       from = spans.get(i)[1];
     }
     return out.append(segment.substring(from)).toString();
+  }
+
+  /**
+   * The spellings of an entry that are matched: the term as given and, for a term starting with a
+   * lower-case letter, the same capitalised (a sentence's first word), whose target is capitalised too.
+   */
+  private List<String[]> forms(String term) {
+    String target = entries.get(term);
+    List<String[]> forms = new ArrayList<>(2);
+    forms.add(new String[] {term, target});
+    if (Character.isLowerCase(term.charAt(0))) {
+      forms.add(new String[] {capitalised(term), capitalised(target)});
+    }
+    return forms;
+  }
+
+  private static String capitalised(String s) {
+    return s.isEmpty() ? s : s.substring(0, s.offsetByCodePoints(0, 1)).toUpperCase(java.util.Locale.ROOT)
+        + s.substring(s.offsetByCodePoints(0, 1));
+  }
+
+  private boolean occurs(String text, String term) {
+    for (String[] form : forms(term)) {
+      if (find(text, form[0], 0) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The next whole-word occurrence of {@code term} in {@code text} from {@code from}, or -1. */

@@ -98,6 +98,10 @@ class GlossaryTest {
     assertEquals(Map.of("house", "hogar", "red house", "casa roja"), g.occurringIn(List.of("a red house")));
     assertEquals(Map.of("house", "hogar", "red house", "casa roja"), g.restrictTo(List.of("a red house", "no APIs")).entries());
     assertTrue(g.restrictTo(List.of("nothing")).isEmpty());
+    Glossary.Protected first = g.protect(List.of("House prices."));
+    assertEquals("<x9001/> prices.", first.segments().get(0));
+    assertEquals("Hogar precios.", first.restore(List.of("<x9001/> precios.")).get(0), "a sentence's first word, capitalised");
+    assertEquals(Map.of("house", "hogar"), g.restrictTo(List.of("House prices.")).entries());
   }
 
   // ---- through the service ----
