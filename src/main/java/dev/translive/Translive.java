@@ -73,7 +73,7 @@ public final class Translive {
     SeqClock seq = new SeqClock();
     TaskFiles files = new TaskFiles(vertx, store, config.dataDir());
     TaskIntake intake = new TaskIntake(vertx, formats, engines, files, config.dataDir(),
-        config.queue().defaultSourceLang(), config.queue().defaultTargetLang());
+        config.queue().defaultSourceLang(), config.queue().defaultTargetLang()).glossaries(config.glossaries());
     var health = HealthChecksFactory.create(vertx, config, store, engines);
     health.register("bridge", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK(bridges.backlog())));
     List<HttpVerticle> https = new ArrayList<>();

@@ -21,7 +21,16 @@ public record TaskSpec(
     double nominalSecondsPerSegment,
     String client,
     long characters,
-    String priority) {
+    String priority,
+    String glossary) {
+
+  /** A spec with no glossary ({@code glossary}: the task's terms as TSV, see Glossary#toText; null for none). */
+  public TaskSpec(String taskId, String filename, String storedPath, String format, String sourceLang, String targetLang,
+      String engine, boolean bilingual, int totalSegments, String resultPath, String resultFilename,
+      double nominalSecondsPerSegment, String client, long characters, String priority) {
+    this(taskId, filename, storedPath, format, sourceLang, targetLang, engine, bilingual, totalSegments, resultPath,
+        resultFilename, nominalSecondsPerSegment, client, characters, priority, null);
+  }
 
   /** Dispatch priorities, highest first: groups of a higher priority start before lower ones. */
   public static final java.util.List<String> PRIORITIES = java.util.List.of("high", "normal", "low");
@@ -90,7 +99,8 @@ public record TaskSpec(
         .put("nominalSecondsPerSegment", nominalSecondsPerSegment)
         .put("client", client)
         .put("characters", characters)
-        .put("priority", priority);
+        .put("priority", priority)
+        .put("glossary", glossary);
   }
 
   public static TaskSpec fromJson(JsonObject json) {
@@ -109,6 +119,7 @@ public record TaskSpec(
         json.getDouble("nominalSecondsPerSegment", -1.0),
         json.getString("client"),
         json.getLong("characters", 0L),
-        json.getString("priority", NORMAL));
+        json.getString("priority", NORMAL),
+        json.getString("glossary"));
   }
 }

@@ -212,6 +212,35 @@ public final class AppConfig {
     return raw.getString("engine", "auto");
   }
 
+  /**
+   * The server's glossaries ({@code glossaries}), by language pair ("en-es"): each an object of
+   * source term to target term, or the path of a CSV or TSV file as a task's {@code glossary} part.
+   * @throws IllegalArgumentException for a pair, file or entry that cannot be used
+   */
+  public java.util.Map<String, dev.translive.translator.Glossary> glossaries() {
+    java.util.Map<String, dev.translive.translator.Glossary> out = new java.util.LinkedHashMap<>();
+    JsonObject all = section("glossaries");
+    for (String pair : all.fieldNames()) {
+      String key = pair.trim().toLowerCase(java.util.Locale.ROOT);
+      if (!key.matches("[a-z]{2,3}(-[a-z]{2,4})?-[a-z]{2,3}(-[a-z]{2,4})?")) {
+        throw new IllegalArgumentException("glossaries: '" + pair + "' is not a language pair such as 'en-es'");
+      }
+      Object value = all.getValue(pair);
+      try {
+        if (value instanceof JsonObject terms) {
+          out.put(key, dev.translive.translator.Glossary.of(terms));
+        } else if (value instanceof String path && !path.isBlank()) {
+          out.put(key, dev.translive.translator.Glossary.parse(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path.trim()))));
+        } else if (value != null && !(value instanceof String)) {
+          throw new IllegalArgumentException("expected an object of terms or a file path");
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new IllegalArgumentException("glossaries." + pair + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
   /** Settings of one engine ({@code engines.<id>}), never null. */
   public JsonObject engineSettings(String id) {
     return section("engines").getJsonObject(id, new JsonObject()).copy();

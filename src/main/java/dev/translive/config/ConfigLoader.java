@@ -87,6 +87,18 @@ public final class ConfigLoader {
     });
     // Generic names win over aliases: they are the more specific spelling.
     applyGeneric(config, "", config, variables);
+    // A glossary per language pair: TRANSLIVE_GLOSSARIES_EN_ES=/path/to/en-es.tsv (the pair need not be in the file).
+    variables.forEach((name, value) -> {
+      if (name.matches("TRANSLIVE_GLOSSARIES_[A-Z]{2,3}_[A-Z]{2,3}")) {
+        String pair = name.substring("TRANSLIVE_GLOSSARIES_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        JsonObject glossaries = config.getJsonObject("glossaries");
+        if (glossaries == null) {
+          glossaries = new JsonObject();
+          config.put("glossaries", glossaries);
+        }
+        glossaries.put(pair, value);
+      }
+    });
     // Engine sections may not exist in the file; their keys still have variables.
     JsonObject engines = config.getJsonObject("engines", new JsonObject());
     variables.forEach((name, value) -> {

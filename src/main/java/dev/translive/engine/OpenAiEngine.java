@@ -61,21 +61,39 @@ public final class OpenAiEngine extends AbstractHttpEngine {
     return baseUrl == null || model == null ? "set TRANSLIVE_OPENAI_BASE_URL and TRANSLIVE_OPENAI_MODEL" : null;
   }
 
+  /**
+   * A glossary goes into the prompt, only the entries whose source term occurs in the chunk sent
+   * (the model then inflects and places the terms itself), instead of protecting the terms as tags.
+   */
+  @Override
+  public Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang,
+      dev.translive.translator.Glossary glossary) {
+    return glossary == null || glossary.isEmpty() ? translate(segments, sourceLang, targetLang)
+        : translateWith(segments, sourceLang, targetLang, glossary);
+  }
+
   @Override
   protected Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang) {
+    return translateChunk(segments, sourceLang, targetLang, dev.translive.translator.Glossary.EMPTY);
+  }
+
+  @Override
+  protected Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang,
+      dev.translive.translator.Glossary taskGlossary) {
+    java.util.Map<String, String> terms = taskGlossary.occurringIn(segments);
     if (segments.size() == 1) {
-      return translateOne(segments.get(0), sourceLang, targetLang).map(List::of);
+      return translateOne(segments.get(0), sourceLang, targetLang, terms).map(List::of);
     }
-    return complete(systemPrompt(sourceLang, targetLang, true), numberedBatch(segments))
+    return complete(systemPrompt(sourceLang, targetLang, true, terms), numberedBatch(segments))
         .compose(reply -> {
           List<String> parsed = parseNumbered(reply, segments.size());
           if (parsed != null) {
-            return retryLostTags(segments, restoreEdgeWhitespace(segments, parsed), sourceLang, targetLang);
+            return retryLostTags(segments, restoreEdgeWhitespace(segments, parsed), sourceLang, targetLang, terms);
           }
           log.warn("{}: model answered a batch of {} segments with mismatched numbering; translating them one by one",
               ID, segments.size());
           List<Future<String>> singles = segments.stream()
-              .map(segment -> translateOne(segment, sourceLang, targetLang))
+              .map(segment -> translateOne(segment, sourceLang, targetLang, occurring(terms, segment)))
               .toList();
           return Future.all(singles).map(done -> singles.stream().map(Future::result).toList());
         });
@@ -86,18 +104,23 @@ public final class OpenAiEngine extends AbstractHttpEngine {
    * what is still wrong then is repaired when the document is written.
    */
   private Future<List<String>> retryLostTags(List<String> segments, List<String> translated, String sourceLang,
-      String targetLang) {
+      String targetLang, java.util.Map<String, String> terms) {
     List<Future<String>> results = new ArrayList<>(segments.size());
     for (int i = 0; i < segments.size(); i++) {
       String segment = segments.get(i);
       results.add(InlineTags.sameTags(segment, translated.get(i)) ? Future.succeededFuture(translated.get(i))
-          : translateOne(segment, sourceLang, targetLang));
+          : translateOne(segment, sourceLang, targetLang, occurring(terms, segment)));
     }
     return Future.all(results).map(done -> results.stream().map(Future::result).toList());
   }
 
-  private Future<String> translateOne(String segment, String sourceLang, String targetLang) {
-    return complete(systemPrompt(sourceLang, targetLang, false), segment.strip())
+  /** The entries of {@code terms} whose source term occurs in {@code segment}. */
+  private static java.util.Map<String, String> occurring(java.util.Map<String, String> terms, String segment) {
+    return terms.isEmpty() ? terms : dev.translive.translator.Glossary.of(terms).occurringIn(List.of(segment));
+  }
+
+  private Future<String> translateOne(String segment, String sourceLang, String targetLang, java.util.Map<String, String> terms) {
+    return complete(systemPrompt(sourceLang, targetLang, false, terms), segment.strip())
         .map(reply -> {
           // Some models wrap a lone answer in the tags they saw in earlier prompts; accept that.
           Matcher tagged = NUMBERED.matcher(reply.trim());
@@ -132,7 +155,7 @@ public final class OpenAiEngine extends AbstractHttpEngine {
     return apiKey == null ? request : request.bearerTokenAuthentication(apiKey);
   }
 
-  private String systemPrompt(String sourceLang, String targetLang, boolean numbered) {
+  private String systemPrompt(String sourceLang, String targetLang, boolean numbered, java.util.Map<String, String> terms) {
     StringBuilder prompt = new StringBuilder()
         .append("You are a professional translator. Translate from ").append(languageName(sourceLang))
         .append(" to ").append(languageName(targetLang)).append(". ")
@@ -150,6 +173,10 @@ public final class OpenAiEngine extends AbstractHttpEngine {
     if (glossary != null && !glossary.isEmpty()) {
       prompt.append("\nAlways use these translations for these terms:");
       glossary.forEach(entry -> prompt.append("\n- ").append(entry.getKey()).append(" => ").append(entry.getValue()));
+    }
+    if (!terms.isEmpty()) {
+      prompt.append("\nGlossary: translate each of these source terms as given, wherever it occurs:");
+      terms.forEach((source, target) -> prompt.append("\n- ").append(source).append(" => ").append(target));
     }
     return prompt.toString();
   }

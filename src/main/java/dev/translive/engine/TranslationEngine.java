@@ -51,6 +51,20 @@ public interface TranslationEngine {
   /** Translates {@code segments}; the result has the same size and order. */
   Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang);
 
+  /**
+   * Translates {@code segments} with {@code glossary}'s terms: by default each source term is
+   * replaced by an inline tag the engine carries through and the target term put in its place after
+   * ({@link dev.translive.translator.Glossary#protect}); the same for every engine.
+   */
+  default Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang,
+      dev.translive.translator.Glossary glossary) {
+    if (glossary == null || glossary.isEmpty()) {
+      return translate(segments, sourceLang, targetLang);
+    }
+    dev.translive.translator.Glossary.Protected sent = glossary.protect(segments);
+    return translate(sent.segments(), sourceLang, targetLang).map(sent::restore);
+  }
+
   /** Description for /api/engines. */
   default JsonObject describe() {
     JsonObject json = new JsonObject()

@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /api/estimate}: the multipart of {@code POST /api/tasks}, answered per file with
@@ -42,7 +43,7 @@ final class EstimateRoute {
 
   private static void estimate(RoutingContext ctx, Vertx vertx, AppConfig config,
       java.util.function.Function<RoutingContext, String> submitter, java.util.function.BiConsumer<RoutingContext, Throwable> fail) {
-    List<FileUpload> uploads = ctx.fileUploads();
+    List<FileUpload> uploads = documents(ctx);
     if (uploads.isEmpty()) {
       fail.accept(ctx, ErrorCode.BAD_REQUEST.error("send the document as a multipart/form-data part named 'file'"));
       return;
@@ -74,7 +75,7 @@ final class EstimateRoute {
         fail.accept(ctx, e);
         return;
       }
-      if (limit == null || ctx.fileUploads().isEmpty()) {
+      if (limit == null || documents(ctx).isEmpty()) {
         ctx.next();
         return;
       }
@@ -102,17 +103,34 @@ final class EstimateRoute {
     return null;
   }
 
+  /** The request's documents: every file part but a task's {@code glossary}. */
+  private static List<FileUpload> documents(RoutingContext ctx) {
+    return ctx.fileUploads().stream().filter(u -> !"glossary".equals(u.name())).toList();
+  }
+
   /** Each upload's estimate, as {@code submitter} would be charged: its own translation memory. */
   private static Future<JsonArray> estimates(RoutingContext ctx, Vertx vertx, String submitter) {
     var form = ctx.request().formAttributes();
-    List<Future<JsonObject>> each = ctx.fileUploads().stream().map(upload -> vertx.fileSystem().readFile(upload.uploadedFileName())
-        .compose(content -> {
+    // A task's glossary changes its memory key, so what is remembered: it goes along as on the bus.
+    FileUpload glossaryPart = ctx.fileUploads().stream().filter(u -> "glossary".equals(u.name())).findFirst().orElse(null);
+    Future<String> glossary = glossaryPart == null ? Future.succeededFuture(null)
+        : glossaryPart.size() > dev.translive.translator.Glossary.MAX_BYTES
+            ? Future.failedFuture(ErrorCode.BAD_REQUEST.error("the glossary is " + glossaryPart.size() + " bytes; the limit is "
+                + dev.translive.translator.Glossary.MAX_BYTES + " bytes"))
+            : vertx.fileSystem().readFile(glossaryPart.uploadedFileName()).map(b -> b.toString(java.nio.charset.StandardCharsets.UTF_8));
+    List<Future<JsonObject>> each = documents(ctx).stream().map(upload -> glossary.compose(terms -> vertx.fileSystem()
+        .readFile(upload.uploadedFileName()).map(content -> Map.entry(content, terms == null ? "" : terms)))
+        .compose(read -> {
+          var content = read.getKey();
           DeliveryOptions headers = new DeliveryOptions().setSendTimeout(ESTIMATE_TIMEOUT_MS).addHeader("filename", upload.fileName())
               .addHeader("client", submitter);
           for (String field : new String[] {"source_lang", "target_lang", "engine", "bilingual"}) {
             if (form.get(field) != null) {
               headers.addHeader(field, form.get(field));
             }
+          }
+          if (!read.getValue().isEmpty()) {
+            headers.addHeader("glossary", read.getValue());
           }
           return vertx.eventBus().<JsonObject>request(Addresses.TASKS_ESTIMATE, content, headers);
         })

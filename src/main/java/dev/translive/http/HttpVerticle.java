@@ -407,7 +407,12 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void submit(RoutingContext ctx) {
-    List<FileUpload> uploads = ctx.fileUploads();
+    List<FileUpload> glossaryParts = ctx.fileUploads().stream().filter(u -> GLOSSARY_PART.equals(u.name())).toList();
+    List<FileUpload> uploads = ctx.fileUploads().stream().filter(u -> !GLOSSARY_PART.equals(u.name())).toList();
+    if (glossaryParts.size() > 1) {
+      fail(ctx, ErrorCode.BAD_REQUEST.error("send at most one 'glossary' part"));
+      return;
+    }
     if (uploads.isEmpty()) {
       fail(ctx, ErrorCode.BAD_REQUEST.error("send the document as a multipart/form-data part named 'file'"));
       return;
@@ -442,6 +447,30 @@ public final class HttpVerticle extends VerticleBase {
       fail(ctx, ErrorCode.FORBIDDEN.error(AdminGuard.HIGH_PRIORITY_REFUSAL));
       return;
     }
+    glossary(glossaryParts).onFailure(err -> fail(ctx, err)).onSuccess(glossary -> submit(ctx, uploads, form, client, priority, glossary));
+  }
+
+  /** The multipart part naming a task's glossary (CSV or TSV of source and target terms). */
+  private static final String GLOSSARY_PART = "glossary";
+
+  /** The request's glossary (none when no part was sent); a 400 names what is wrong with it. */
+  private Future<dev.translive.translator.Glossary> glossary(List<FileUpload> parts) {
+    if (parts.isEmpty()) {
+      return Future.succeededFuture(dev.translive.translator.Glossary.EMPTY);
+    }
+    FileUpload part = parts.get(0);
+    if (part.size() > dev.translive.translator.Glossary.MAX_BYTES) {
+      vertx.fileSystem().delete(part.uploadedFileName());
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.error("the glossary is " + part.size() + " bytes; the limit is "
+          + dev.translive.translator.Glossary.MAX_BYTES + " bytes"));
+    }
+    return vertx.fileSystem().readFile(part.uploadedFileName())
+        .map(bytes -> dev.translive.translator.Glossary.parse(bytes.getBytes()))
+        .onComplete(ar -> vertx.fileSystem().delete(part.uploadedFileName()));
+  }
+
+  private void submit(RoutingContext ctx, List<FileUpload> uploads, io.vertx.core.MultiMap form, String client, String priority,
+      dev.translive.translator.Glossary glossary) {
     List<Submission.Upload> received = new ArrayList<>();
     List<FileUpload> zips = new ArrayList<>();
     for (FileUpload upload : uploads) {
@@ -451,7 +480,7 @@ public final class HttpVerticle extends VerticleBase {
       }
       received.add(new Submission.Upload(new TaskIntake.Request(upload.fileName(), form.get("source_lang"),
           form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client,
-          form.get("output"), priority),
+          form.get("output"), priority, glossary),
           Path.of(upload.uploadedFileName())));
     }
     Submission submission = new Submission(vertx, intake, files);
@@ -459,7 +488,7 @@ public final class HttpVerticle extends VerticleBase {
         ? submission.submitAll(received).map(tasks -> new JsonObject().put("tasks", tasks))
         : submitWithBatches(submission, received, zips, upload -> new TaskIntake.Request(upload, form.get("source_lang"),
             form.get("target_lang"), form.get("engine"), Boolean.parseBoolean(form.get("bilingual")), client,
-            form.get("output"), priority));
+            form.get("output"), priority, glossary));
     submitted
         .onSuccess(body -> {
           if (ctx.response().closed()) {

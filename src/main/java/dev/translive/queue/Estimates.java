@@ -34,7 +34,8 @@ public final class Estimates {
   Future<JsonObject> estimate(Message<Object> msg) {
     return submission.measureFromBus(msg, config.upload().maxBytes(), config.dataDir().resolve("incoming"))
         .compose(measured -> memory.recall(Store.TranslationKey.of(measured.engine().id(), measured.engine().model(),
-            measured.spec().sourceLang(), measured.spec().targetLang(), measured.spec().client(), config.memoryShared()),
+            measured.spec().sourceLang(), measured.spec().targetLang(), measured.spec().client(), config.memoryShared())
+            .withGlossary(dev.translive.translator.Glossary.fromText(measured.spec().glossary()).hash()),
             measured.unique())
             .map(known -> estimate(measured, known)));
   }

@@ -137,7 +137,7 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
       }
       headers = MultiMap.caseInsensitiveMultiMap();
       for (String key : new String[] {"filename", "source_lang", "target_lang", "engine", "bilingual", "client", "output",
-          "priority", "admin_key"}) {
+          "priority", "admin_key", "glossary"}) {
         if (json.getValue(key) != null) {
           headers.add(key, String.valueOf(json.getValue(key)));
         }
@@ -158,10 +158,19 @@ public record Submission(Vertx vertx, TaskIntake intake, TaskFiles files) {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    dev.translive.translator.Glossary glossary;
+    try {
+      // A task's glossary on the bus: the text of the CSV or TSV file the HTTP part would carry.
+      String text = headers.get("glossary");
+      glossary = text == null || text.isBlank() ? dev.translive.translator.Glossary.EMPTY
+          : dev.translive.translator.Glossary.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     TaskIntake.Request request = new TaskIntake.Request(filename, headers.get("source_lang"), headers.get("target_lang"),
         headers.get("engine"), Boolean.parseBoolean(headers.get("bilingual")),
         headers.get("client") == null ? TaskSpec.UNNAMED_SERVICE : TaskSpec.UNNAMED_SERVICE + ":" + headers.get("client"),
-        headers.get("output"), headers.get("priority"));
+        headers.get("output"), headers.get("priority"), glossary);
     Path temp = incomingDir.resolve("bus-" + Base64.getUrlEncoder().withoutPadding().encodeToString(TaskIntake.randomBytes(9)));
     return vertx.fileSystem().writeFile(temp.toString(), body).map(v -> new Upload(request, temp));
   }

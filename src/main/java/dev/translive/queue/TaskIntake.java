@@ -8,6 +8,7 @@ import dev.translive.format.DocumentFormat;
 import dev.translive.format.FormatException;
 import dev.translive.format.FormatRegistry;
 import dev.translive.translator.Deduplication;
+import dev.translive.translator.Glossary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -39,6 +40,8 @@ public final class TaskIntake {
   private final Path resultsDir;
   private final String defaultSourceLang;
   private final String defaultTargetLang;
+  /** The server's glossaries by language pair ("en-es"); a task's own glossary wins where both name a term. */
+  private volatile java.util.Map<String, Glossary> serverGlossaries = java.util.Map.of();
 
   public TaskIntake(Vertx vertx, FormatRegistry formats, EngineRegistry engines, dev.translive.store.TaskFiles files,
       Path dataDir, String defaultSourceLang, String defaultTargetLang) {
@@ -58,7 +61,13 @@ public final class TaskIntake {
    * {@code priority} one of {@link TaskSpec#PRIORITIES} (null: normal).
    */
   public record Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
-      String output, String priority) {
+      String output, String priority, Glossary glossary) {
+    /** A request with no glossary of its own (the server's for the pair still applies). */
+    public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client,
+        String output, String priority) {
+      this(filename, sourceLang, targetLang, engine, bilingual, client, output, priority, Glossary.EMPTY);
+    }
+
     public Request(String filename, String sourceLang, String targetLang, String engine, boolean bilingual, String client) {
       this(filename, sourceLang, targetLang, engine, bilingual, client, null, TaskSpec.NORMAL);
     }
@@ -67,6 +76,18 @@ public final class TaskIntake {
         String output) {
       this(filename, sourceLang, targetLang, engine, bilingual, client, output, TaskSpec.NORMAL);
     }
+  }
+
+  /** Sets the server's glossaries (config {@code glossaries}), by language pair such as "en-es". */
+  public TaskIntake glossaries(java.util.Map<String, Glossary> byPair) {
+    this.serverGlossaries = java.util.Map.copyOf(byPair);
+    return this;
+  }
+
+  /** The glossary a task of this pair uses: the server's for the pair with the request's own over it. */
+  Glossary glossary(String source, String target, Glossary requested) {
+    Glossary server = serverGlossaries.getOrDefault(source + "-" + target, Glossary.EMPTY);
+    return server.with(requested == null ? Glossary.EMPTY : requested);
   }
 
   /** Whether a file of this name has a format this service translates (by its extension). */
@@ -112,12 +133,12 @@ public final class TaskIntake {
 
   /** An upload that passed every check, read once. */
   private record Checked(String filename, String ext, String outputExt, String source, String target,
-      TranslationEngine engine, DocumentFormat format, int segments, Deduplication dedup, Request request) {
+      TranslationEngine engine, DocumentFormat format, int segments, Deduplication dedup, Request request, Glossary glossary) {
     TaskSpec spec(String taskId, Path stored, Path result) {
       double pace = engine.nominalSecondsPerSegment() == null ? -1 : engine.nominalSecondsPerSegment();
       return new TaskSpec(taskId, filename, stored.toString(), ext, source, target, engine.id(), request.bilingual(),
           segments, result.toString(), FileNames.resultName(filename, target, outputExt), pace, request.client(),
-          dedup.characters(), TaskSpec.priority(request.priority()));
+          dedup.characters(), TaskSpec.priority(request.priority()), glossary.isEmpty() ? null : glossary.toText());
     }
   }
 
@@ -157,7 +178,7 @@ public final class TaskIntake {
       throw ErrorCode.UNREADABLE_DOCUMENT.error("'" + filename + "' contains no text to translate");
     }
     return new Checked(filename, FormatRegistry.extension(filename), outputExt, source, target, engine, format, segments, dedup,
-        request);
+        request, glossary(source, target, request.glossary()).restrictTo(dedup.unique()));
   }
 
   /** The requested output if the format offers it, else its default; a 400 names what it offers. */

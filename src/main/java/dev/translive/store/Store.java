@@ -144,6 +144,15 @@ public interface Store {
       return new TranslationKey(engine, model, sourceLang, targetLang, shared ? "" : who);
     }
 
+    /**
+     * This key for a task with a glossary of hash {@code glossaryHash} ("" for none): the hash is
+     * folded into the scope, so a translation made with one glossary is never served to another.
+     */
+    public TranslationKey withGlossary(String glossaryHash) {
+      return glossaryHash == null || glossaryHash.isEmpty() ? this
+          : new TranslationKey(engine, model, sourceLang, targetLang, scope + "|glossary:" + glossaryHash);
+    }
+
     /** The memory's primary key for {@code segment}: a hash of engine, model, languages, scope and the segment. */
     public String hash(String segment) {
       try {

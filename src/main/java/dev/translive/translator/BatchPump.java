@@ -22,8 +22,12 @@ final class BatchPump {
   /** What the pump needs of an engine: its name (for metrics), its limits and one call for one language pair. */
   record Engine(String id, int batchSize, int maxInFlight, Function<List<String>, Future<List<String>>> call) {
     static Engine of(TranslationEngine engine, String sourceLang, String targetLang) {
+      return of(engine, sourceLang, targetLang, Glossary.EMPTY);
+    }
+
+    static Engine of(TranslationEngine engine, String sourceLang, String targetLang, Glossary glossary) {
       return new Engine(engine.id(), Math.max(1, engine.batchSize()), Math.max(1, engine.maxInFlight()),
-          segments -> engine.translate(segments, sourceLang, targetLang));
+          segments -> engine.translate(segments, sourceLang, targetLang, glossary));
     }
   }
 

@@ -134,8 +134,9 @@ final class TaskRun {
     stage(Stage.EXTRACTING, 0.0, "Reading " + spec.format() + " document");
     DocumentFormat format = services.formats().forFilename(spec.filename());
     TranslationEngine engine = services.engines().get(spec.engine());
+    Glossary glossary = Glossary.fromText(spec.glossary());
     Store.TranslationKey key = Store.TranslationKey.of(engine.id(), engine.model(), spec.sourceLang(), spec.targetLang(),
-        spec.client(), services.sharedMemory());
+        spec.client(), services.sharedMemory()).withGlossary(glossary.hash());
     return guarded(services.files().upload(spec))
         .compose(upload -> guarded(services.vertx().executeBlocking(() -> format.extract(upload, extracting()), false)))
         .compose(extraction -> recall(key, extraction))
@@ -190,7 +191,8 @@ final class TaskRun {
     eta.translatingStarted(uniqueCharacters - cachedCharacters);
     BatchPump[] pump = new BatchPump[1];
     int parallel = Math.max(1, Math.min(engine.maxInFlight(), (plan.todo().size() + engine.batchSize() - 1) / Math.max(1, engine.batchSize())));
-    pump[0] = new BatchPump(BatchPump.Engine.of(engine, spec.sourceLang(), spec.targetLang()), plan.dedup().unique(),
+    pump[0] = new BatchPump(BatchPump.Engine.of(engine, spec.sourceLang(), spec.targetLang(),
+        Glossary.fromText(spec.glossary())), plan.dedup().unique(),
         plan.known(), plan.todo(), (batch, sources, translated) -> {
           Map<String, String> learned = new LinkedHashMap<>();
           long characters = 0;

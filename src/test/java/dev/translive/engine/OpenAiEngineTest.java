@@ -59,6 +59,26 @@ class OpenAiEngineTest extends EngineAgainstFakeBackend {
   }
 
   @Test
+  void aGlossaryGoesIntoThePromptWithOnlyTheEntriesThatOccurInTheBatch(Vertx vertx) {
+    backend = FakeHttpBackend.start(vertx, (b, req, body, n) -> answer(b, req, body, false));
+    engine(vertx, new JsonObject().put("batchSize", 2).put("maxConcurrency", 1));
+    dev.translive.translator.Glossary glossary = dev.translive.translator.Glossary.of(
+        java.util.Map.of("house", "hogar", "Books", "Libros", "cat", "gato"));
+
+    List<String> output = await(engine.translate(List.of("The house is red.", "Books here.", "No terms.", "Nothing."),
+        "en", "es", glossary));
+
+    assertEquals(List.of("ES The house is red.", "ES Books here.", "ES No terms.", "ES Nothing."), output,
+        "the model sees the terms themselves, not tags");
+    List<String> prompts = backend.received.stream()
+        .map(r -> r.json().getJsonArray("messages").getJsonObject(0).getString("content")).toList();
+    String withTerms = prompts.stream().filter(p -> p.contains("house")).findFirst().orElseThrow();
+    assertTrue(withTerms.contains("house => hogar") && withTerms.contains("Books => Libros"), withTerms);
+    assertFalse(withTerms.contains("cat => gato"), "only the entries that occur in the batch: " + withTerms);
+    assertTrue(prompts.stream().anyMatch(p -> !p.contains("Glossary")), "a batch with no term has no glossary: " + prompts);
+  }
+
+  @Test
   void batchesSegmentsIntoNumberedRequests(Vertx vertx) {
     backend = FakeHttpBackend.start(vertx, (b, req, body, n) -> answer(b, req, body, false));
     engine(vertx, new JsonObject().put("batchSize", 20));

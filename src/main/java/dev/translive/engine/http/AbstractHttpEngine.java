@@ -70,6 +70,12 @@ public abstract class AbstractHttpEngine extends AbstractEngine {
   /** Translates one request-sized chunk of non-blank segments; same size and order. */
   protected abstract Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang);
 
+  /** One chunk with a glossary, for engines that call {@link #translateWith} with one; by default without it. */
+  protected Future<List<String>> translateChunk(List<String> segments, String sourceLang, String targetLang,
+      dev.translive.translator.Glossary glossary) {
+    return translateChunk(segments, sourceLang, targetLang);
+  }
+
   @Override
   public boolean available() {
     return missingSettings() == null && settings.problems().isEmpty();
@@ -92,6 +98,16 @@ public abstract class AbstractHttpEngine extends AbstractEngine {
 
   @Override
   public Future<List<String>> translate(List<String> segments, String sourceLang, String targetLang) {
+    return translateWith(segments, sourceLang, targetLang, null);
+  }
+
+  /**
+   * As {@link #translate(List, String, String)}, each chunk sent with {@code glossary} (null for
+   * none) to {@link #translateChunk(List, String, String, dev.translive.translator.Glossary)}: for
+   * engines that apply a glossary themselves (an LLM's prompt) instead of by protected terms.
+   */
+  protected Future<List<String>> translateWith(List<String> segments, String sourceLang, String targetLang,
+      dev.translive.translator.Glossary glossary) {
     if (!available()) {
       return Future.failedFuture(new EngineHttpException(id() + " is not available: " + unavailableReason(), false));
     }
@@ -105,7 +121,7 @@ public abstract class AbstractHttpEngine extends AbstractEngine {
         texts.add(segment);
       }
     }
-    return translateInChunks(texts, sourceLang, targetLang).map(translated -> {
+    return translateInChunks(texts, sourceLang, targetLang, glossary).map(translated -> {
       List<String> result = new ArrayList<>(segments.size());
       for (String segment : segments) {
         result.add(segment == null ? "" : segment);
@@ -117,7 +133,8 @@ public abstract class AbstractHttpEngine extends AbstractEngine {
     });
   }
 
-  private Future<List<String>> translateInChunks(List<String> texts, String sourceLang, String targetLang) {
+  private Future<List<String>> translateInChunks(List<String> texts, String sourceLang, String targetLang,
+      dev.translive.translator.Glossary glossary) {
     if (texts.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -125,7 +142,8 @@ public abstract class AbstractHttpEngine extends AbstractEngine {
     List<Future<List<String>>> chunks = new ArrayList<>();
     for (int from = 0; from < texts.size(); from += chunkSize) {
       List<String> chunk = List.copyOf(texts.subList(from, Math.min(texts.size(), from + chunkSize)));
-      chunks.add(translateChunk(chunk, sourceLang, targetLang).compose(out -> out.size() == chunk.size()
+      chunks.add((glossary == null ? translateChunk(chunk, sourceLang, targetLang)
+          : translateChunk(chunk, sourceLang, targetLang, glossary)).compose(out -> out.size() == chunk.size()
           ? Future.succeededFuture(out)
           : Future.failedFuture(new EngineHttpException(
               id() + ": backend returned " + out.size() + " translations for " + chunk.size() + " segments", false))));
