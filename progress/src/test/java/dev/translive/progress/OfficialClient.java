@@ -45,7 +45,10 @@ public final class OfficialClient implements AutoCloseable {
     Path dir = installed();
     ProcessBuilder pb = origin == null ? new ProcessBuilder("node", "probe.js", url, transport)
         : new ProcessBuilder("node", "probe.js", url, transport, origin);
-    OfficialClient client = new OfficialClient(pb.directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    // Node makes inherited stdio non-blocking, which breaks the test JVM's own pipes to surefire:
+    // a child of a test never shares them.
+    OfficialClient client = new OfficialClient(pb.directory(dir.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("probe-stderr.log").toFile())).start());
     client.await(e -> "open".equals(e.getString("event")) || "close".equals(e.getString("event")));
     return client;
   }
@@ -60,10 +63,12 @@ public final class OfficialClient implements AutoCloseable {
     }
     if (!Files.isDirectory(dir.resolve("node_modules/sockjs-client"))
         || !Files.isDirectory(dir.resolve("node_modules/@vertx/eventbus-bridge-client.js"))) {
+      Path log = dir.resolve("npm-install.log");
       Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
-          .directory(dir.toFile()).inheritIO().start();
+          .directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-        throw new IllegalStateException("npm install of the official client failed in " + dir);
+        throw new IllegalStateException("npm install of the official client failed in " + dir + "; see " + log);
       }
     }
     return dir;
